@@ -1,0 +1,19 @@
+import { redirect } from "next/navigation";
+import { currentPrincipal } from "@/app/api/v1/_lib/auth";
+import { NavBar } from "@/components/nav-bar";
+import { SessionProvider } from "@/components/session-context";
+import { permissionsOf } from "@/lib/auth/permissions";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const p = await currentPrincipal();
+  if (!p) redirect("/login");
+  const session = { email: p.email, name: p.name, role: p.role, permissions: permissionsOf(p.role) };
+  return (
+    <SessionProvider value={session}>
+      <NavBar />
+      <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+    </SessionProvider>
+  );
+}

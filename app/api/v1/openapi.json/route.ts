@@ -1,0 +1,6 @@
+import { openApiDocument } from "@/lib/operator/openapi";
+
+// Public: documentation only, no data.
+export function GET() {
+  return Response.json(openApiDocument());
+}

@@ -1,0 +1,4 @@
+import { fleetOverview } from "@/db/queries/hosts";
+import { route } from "../_lib/handler";
+
+export const GET = route({ permission: "fleet:read" }, async ({ db }) => fleetOverview(db));

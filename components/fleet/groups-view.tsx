@@ -1,0 +1,134 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
+import { channelsQuery, groupsQuery, useCreateChannel, useCreateGroup } from "../queries/fleet";
+import { useCan } from "../session-context";
+import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
+
+function NewChannelForm() {
+  const create = useCreateChannel();
+  const [form, setForm] = useState({ id: "", osFamily: "flatcar", description: "" });
+  return (
+    <form
+      aria-label="New channel"
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate(form, { onSuccess: () => setForm({ id: "", osFamily: form.osFamily, description: "" }) });
+      }}
+    >
+      <Field label="Channel name">
+        <input className={inputClass} required value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} />
+      </Field>
+      <Field label="OS family">
+        <select className={inputClass} value={form.osFamily} onChange={(e) => setForm({ ...form, osFamily: e.target.value })}>
+          {OS_FAMILY_VALUES.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+      </Field>
+      <button className={buttonClass} type="submit" disabled={create.isPending}>
+        Add channel
+      </button>
+      <ErrorText error={create.error} />
+    </form>
+  );
+}
+
+function NewGroupForm({ channels, initialId }: { channels: string[]; initialId: string }) {
+  const create = useCreateGroup();
+  const [form, setForm] = useState({ id: initialId, description: "", channelId: "" });
+  return (
+    <form
+      aria-label="New group"
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate({ ...form, channelId: form.channelId || null }, { onSuccess: () => setForm({ id: "", description: "", channelId: "" }) });
+      }}
+    >
+      <Field label="Group name">
+        <input className={inputClass} required value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} />
+      </Field>
+      <Field label="Channel">
+        <select className={inputClass} value={form.channelId} onChange={(e) => setForm({ ...form, channelId: e.target.value })}>
+          <option value="">(none)</option>
+          {channels.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      </Field>
+      <button className={buttonClass} type="submit" disabled={create.isPending}>
+        Add group
+      </button>
+      <ErrorText error={create.error} />
+    </form>
+  );
+}
+
+export function GroupsView() {
+  const groups = useQuery(groupsQuery());
+  const channels = useQuery(channelsQuery());
+  const canWrite = useCan("fleet:write");
+  const channelIds = channels.data?.items.map((c) => c.id) ?? [];
+  return (
+    <div className="grid gap-6 md:grid-cols-2">
+      <section aria-label="Groups" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">Groups</h2>
+        <ErrorText error={groups.error} />
+        <table className="w-full text-sm">
+          <thead className="text-left text-xs uppercase text-slate-500">
+            <tr>
+              <th className="py-1">Group</th>
+              <th>Channel</th>
+              <th className="text-right">Hosts</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {groups.data?.groups.map((g) => (
+              <tr key={g.id}>
+                <td className="py-1">
+                  <Link className="text-brand hover:underline" href={`/hosts?group=${encodeURIComponent(g.id)}`}>
+                    {g.id}
+                  </Link>
+                </td>
+                <td>{g.channelId ?? <span className="text-slate-400">none</span>}</td>
+                <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>
+              </tr>
+            ))}
+            {groups.data?.undefinedGroups.map((g) => (
+              <tr key={`u-${g.id}`} className="text-slate-500">
+                <td className="py-1">
+                  {g.id} <span className="text-xs text-amber-700">(asked for by hosts, not defined)</span>
+                </td>
+                <td />
+                <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {canWrite ? <NewGroupForm channels={channelIds} initialId="" /> : null}
+      </section>
+      <section aria-label="Channels" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">Channels</h2>
+        <ErrorText error={channels.error} />
+        <ul className="divide-y divide-slate-100 text-sm">
+          {channels.data?.items.map((c) => (
+            <li key={c.id} className="py-1">
+              <Link className="text-brand hover:underline" href={`/hosts?channel=${encodeURIComponent(c.id)}`}>
+                {c.id}
+              </Link>{" "}
+              <span className="text-slate-500">{c.osFamily}</span>
+              {c.paused ? <span className="ml-2 text-xs text-amber-700">paused</span> : null}
+            </li>
+          ))}
+          {channels.data?.items.length === 0 ? <li className="text-slate-500">No channels yet.</li> : null}
+        </ul>
+        {canWrite ? <NewChannelForm /> : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { rowsOf } from "../client";
+import { auditLog } from "../schema/audit";
+import { auditHash, GENESIS_HASH, verifyChain, type AuditContent, type ChainVerdict } from "@/lib/audit/hash-chain";
+
+/** Who performs an operator action: a signed-in user, an API token, or Flotilla itself. */
+export interface Actor {
+  userId: string | null;
+  email: string;
+  role: string;
+  via: "session" | "api_token" | "system";
+  clientAddr: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, email: "system", role: "system", via: "system", clientAddr: null };
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+// Serializes appends so each row links to the true previous one, across processes too.
+const AUDIT_CHAIN_LOCK = 7_201_604_102;
+
+/** JSON-safe copy: what is hashed must be exactly what jsonb gives back. */
+function jsonSafe(v: unknown): unknown {
+  return v === undefined ? null : (JSON.parse(JSON.stringify(v)) as unknown);
+}
+
+/**
+ * Appends one audit row. Call it inside the transaction of the change it records, so the
+ * change and its audit row commit or roll back together.
+ */
+export async function appendAudit(tx: Db, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const content: AuditContent = {
+    at: new Date().toISOString(),
+    actorId: actor.userId,
+    actorEmail: actor.email,
+    actorRole: actor.role,
+    via: actor.via,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    before: jsonSafe(entry.before),
+    after: jsonSafe(entry.after),
+    reason: entry.reason ?? null,
+    clientAddr: actor.clientAddr,
+  };
+  await tx.insert(auditLog).values({
+    ...content,
+    at: new Date(content.at),
+    prevHash,
+    hash: auditHash(prevHash, content),
+  });
+}
+
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  targetType?: string;
+  targetId?: string;
+  beforeId?: number;
+  limit: number;
+}
+
+export async function listAudit(db: Db, f: AuditFilter) {
+  const where: SQL[] = [];
+  if (f.action) where.push(eq(auditLog.action, f.action));
+  if (f.actor) where.push(eq(auditLog.actorEmail, f.actor.toLowerCase()));
+  if (f.targetType) where.push(eq(auditLog.targetType, f.targetType));
+  if (f.targetId) where.push(eq(auditLog.targetId, f.targetId));
+  if (f.beforeId) where.push(lt(auditLog.id, f.beforeId));
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  return { items: page, nextCursor: rows.length > f.limit ? String(page[page.length - 1]!.id) : null };
+}
+
+/** Re-computes the whole chain in pages; names the first row that was altered or removed. */
+export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVerdict> {
+  let prev = GENESIS_HASH;
+  let afterId = 0;
+  let total = 0;
+  for (;;) {
+    const page = await db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(pageSize);
+    if (page.length === 0) return { ok: true, rows: total };
+    const verdict = verifyChain(
+      page.map((r) => ({ ...r, at: r.at.toISOString() })),
+      prev,
+    );
+    if (!verdict.ok) return { ...verdict, rows: total + verdict.rows };
+    total += page.length;
+    const last = page[page.length - 1]!;
+    prev = last.hash;
+    afterId = last.id;
+  }
+}
+
+export async function countAudit(db: Db): Promise<number> {
+  const r = rowsOf<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM audit_log`));
+  return r[0]?.n ?? 0;
+}

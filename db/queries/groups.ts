@@ -1,0 +1,56 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { channels, groups, hosts } from "../schema/fleet";
+import { appendAudit, type Actor } from "./audit";
+import { AppError } from "@/lib/errors";
+import type { OsFamily } from "@/lib/agent/native-report";
+
+export async function listChannels(db: Db) {
+  return db.select().from(channels).orderBy(asc(channels.id));
+}
+
+export async function createChannel(db: Db, actor: Actor, input: { id: string; osFamily: OsFamily; description: string }) {
+  return db.transaction(async (tx) => {
+    const [exists] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, input.id));
+    if (exists) throw new AppError("conflict", `channel ${input.id} exists`, [{ path: "id", message: "already exists" }]);
+    const [row] = await tx.insert(channels).values(input).returning();
+    await appendAudit(tx, actor, { action: "channel.create", targetType: "channel", targetId: row!.id, after: row });
+    return row!;
+  });
+}
+
+/** Groups that exist, plus group names hosts asked for that nobody has created yet. */
+export async function listGroups(db: Db) {
+  const defined = await db
+    .select({
+      id: groups.id,
+      description: groups.description,
+      channelId: groups.channelId,
+      createdAt: groups.createdAt,
+      hosts: sql<number>`(SELECT count(*)::int FROM ${hosts} WHERE ${hosts.groupId} = ${groups.id})`,
+    })
+    .from(groups)
+    .orderBy(asc(groups.id));
+  const requested = await db
+    .select({ id: hosts.groupId, hosts: sql<number>`count(*)::int` })
+    .from(hosts)
+    .where(sql`NOT EXISTS (SELECT 1 FROM ${groups} WHERE ${groups.id} = ${hosts.groupId})`)
+    .groupBy(hosts.groupId)
+    .orderBy(asc(hosts.groupId))
+    .limit(200);
+  return { groups: defined, undefinedGroups: requested };
+}
+
+export async function createGroup(db: Db, actor: Actor, input: { id: string; description: string; channelId: string | null }) {
+  return db.transaction(async (tx) => {
+    const [exists] = await tx.select({ id: groups.id }).from(groups).where(eq(groups.id, input.id));
+    if (exists) throw new AppError("conflict", `group ${input.id} exists`, [{ path: "id", message: "already exists" }]);
+    if (input.channelId) {
+      const [ch] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, input.channelId));
+      if (!ch) throw new AppError("bad_request", "invalid request: channelId: no such channel", [{ path: "channelId", message: "no such channel" }]);
+    }
+    const [row] = await tx.insert(groups).values(input).returning();
+    await appendAudit(tx, actor, { action: "group.create", targetType: "group", targetId: row!.id, after: row });
+    return row!;
+  });
+}

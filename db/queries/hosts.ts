@@ -1,0 +1,199 @@
+import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "../client";
+import { groups, hostReports, hosts } from "../schema/fleet";
+import { AppError } from "@/lib/errors";
+import { decodeCursor, defaultDir, encodeCursor, type HostQuery } from "@/lib/fleet/host-query";
+
+export type HostRow = typeof hosts.$inferSelect;
+export type HostReportRow = typeof hostReports.$inferSelect;
+
+export const STALE_AFTER_MS = 24 * 3600_000;
+
+/** Escapes LIKE wildcards so a search for `a_b` matches literally. */
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const SORT_COLUMNS = {
+  lastSeen: hosts.lastSeenAt,
+  hostname: hosts.hostname,
+  version: hosts.osVersion,
+  state: hosts.updateState,
+} as const;
+
+function filterConditions(q: HostQuery): SQL[] {
+  const where: SQL[] = [];
+  if (q.group) where.push(eq(hosts.groupId, q.group));
+  if (q.channel) where.push(inArray(hosts.groupId, sql`(SELECT ${groups.id} FROM ${groups} WHERE ${groups.channelId} = ${q.channel})`));
+  if (q.version) where.push(eq(hosts.osVersion, q.version));
+  if (q.state) where.push(eq(hosts.updateState, q.state));
+  if (q.os) where.push(eq(hosts.osFamily, q.os));
+  for (const [k, v] of q.label) where.push(sql`${hosts.labels} @> ${JSON.stringify({ [k]: v })}::jsonb`);
+  if (q.q) {
+    const pattern = likePattern(q.q.trim());
+    where.push(or(ilike(hosts.hostname, pattern), ilike(hosts.id, pattern))!);
+  }
+  if (q.stale !== undefined) {
+    const cutoff = new Date(Date.now() - STALE_AFTER_MS);
+    where.push(q.stale ? lt(hosts.lastSeenAt, cutoff) : gt(hosts.lastSeenAt, cutoff));
+  }
+  return where;
+}
+
+/**
+ * One page of the host list. Keyset pagination on (sort column, id): a page costs the same
+ * at row 1 and row 900,000, and concurrent inserts do not shift pages.
+ */
+export async function listHosts(db: Db, q: HostQuery): Promise<{ items: HostRow[]; nextCursor: string | null }> {
+  const col = SORT_COLUMNS[q.sort];
+  const dir = q.dir ?? defaultDir(q.sort);
+  const where = filterConditions(q);
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    let v: string | Date = c.v;
+    if (q.sort === "lastSeen") {
+      v = new Date(c.v);
+      if (Number.isNaN(v.getTime())) throw new AppError("bad_request", "invalid cursor: cursor");
+    }
+    // Row comparison keeps the (col, id) index usable for both directions.
+    where.push(dir === "desc" ? sql`(${col}, ${hosts.id}) < (${v}, ${c.id})` : sql`(${col}, ${hosts.id}) > (${v}, ${c.id})`);
+  }
+  const order = dir === "desc" ? [desc(col), desc(hosts.id)] : [asc(col), asc(hosts.id)];
+  const rows = await db
+    .select()
+    .from(hosts)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(...order)
+    .limit(q.limit + 1);
+  const items = rows.slice(0, q.limit);
+  const last = items[items.length - 1];
+  const nextCursor =
+    rows.length > q.limit && last
+      ? encodeCursor({ v: q.sort === "lastSeen" ? last.lastSeenAt.toISOString() : String(last[sortField(q.sort)]), id: last.id })
+      : null;
+  return { items, nextCursor };
+}
+
+function sortField(sort: HostQuery["sort"]): "hostname" | "osVersion" | "updateState" | "lastSeenAt" {
+  return sort === "hostname" ? "hostname" : sort === "version" ? "osVersion" : sort === "state" ? "updateState" : "lastSeenAt";
+}
+
+export async function countHosts(db: Db, q: HostQuery): Promise<number> {
+  const where = filterConditions(q);
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(hosts)
+    .where(where.length ? and(...where) : undefined);
+  return r?.n ?? 0;
+}
+
+export async function getHost(db: Db, id: string) {
+  const [row] = await db
+    .select({ host: hosts, channelId: groups.channelId, groupKnown: sql<boolean>`${groups.id} IS NOT NULL` })
+    .from(hosts)
+    .leftJoin(groups, eq(groups.id, hosts.groupId))
+    .where(eq(hosts.id, id));
+  if (!row) return null;
+  return { ...row.host, channelId: row.channelId, groupKnown: row.groupKnown };
+}
+
+export async function hostHistory(db: Db, hostId: string, opts: { limit: number; beforeId?: number }) {
+  const rows = await db
+    .select()
+    .from(hostReports)
+    .where(and(eq(hostReports.hostId, hostId), opts.beforeId ? lt(hostReports.id, opts.beforeId) : undefined))
+    .orderBy(desc(hostReports.receivedAt), desc(hostReports.id))
+    .limit(opts.limit + 1);
+  const items = rows.slice(0, opts.limit);
+  return { items, nextCursor: rows.length > opts.limit ? String(items[items.length - 1]!.id) : null };
+}
+
+export interface Bucket {
+  key: string;
+  count: number;
+}
+
+export interface FleetOverview {
+  total: number;
+  inError: number;
+  rolledBack: number;
+  stale: number;
+  unhealthy: number;
+  byVersion: Bucket[];
+  byOs: Bucket[];
+  byGroup: Array<Bucket & { channel: string | null }>;
+  byChannel: Bucket[];
+  byState: Bucket[];
+  errorHosts: Array<Pick<HostRow, "id" | "hostname" | "osVersion" | "errorCode" | "errorMessage" | "lastSeenAt">>;
+  staleHosts: Array<Pick<HostRow, "id" | "hostname" | "osVersion" | "lastSeenAt">>;
+}
+
+async function bucket(db: Db, column: AnyPgColumn, limit = 50): Promise<Bucket[]> {
+  const rows = await db
+    .select({ key: sql<string>`${column}`, count: sql<number>`count(*)::int` })
+    .from(hosts)
+    .groupBy(sql`1`)
+    .orderBy(sql`2 DESC`, sql`1`)
+    .limit(limit);
+  return rows.map((r) => ({ key: r.key ?? "(none)", count: r.count }));
+}
+
+export async function fleetOverview(db: Db): Promise<FleetOverview> {
+  const cutoff = new Date(Date.now() - STALE_AFTER_MS);
+  const [totals] = await db
+    .select({
+      total: sql<number>`count(*)::int`,
+      inError: sql<number>`count(*) FILTER (WHERE ${hosts.updateState} = 'error')::int`,
+      rolledBack: sql<number>`count(*) FILTER (WHERE ${hosts.updateState} = 'rolled_back')::int`,
+      stale: sql<number>`count(*) FILTER (WHERE ${hosts.lastSeenAt} < ${cutoff})::int`,
+      unhealthy: sql<number>`count(*) FILTER (WHERE NOT ${hosts.healthOk})::int`,
+    })
+    .from(hosts);
+  const byVersion = await bucket(db, hosts.osVersion);
+  const byOs = await bucket(db, hosts.osFamily);
+  const byState = await bucket(db, hosts.updateState);
+  const groupRows = await db
+    .select({ key: hosts.groupId, channel: groups.channelId, count: sql<number>`count(*)::int` })
+    .from(hosts)
+    .leftJoin(groups, eq(groups.id, hosts.groupId))
+    .groupBy(hosts.groupId, groups.channelId)
+    .orderBy(sql`3 DESC`, hosts.groupId)
+    .limit(100);
+  const channelCounts = new Map<string, number>();
+  for (const g of groupRows) {
+    const k = g.channel ?? "(no channel)";
+    channelCounts.set(k, (channelCounts.get(k) ?? 0) + g.count);
+  }
+  const errorHosts = await db
+    .select({ id: hosts.id, hostname: hosts.hostname, osVersion: hosts.osVersion, errorCode: hosts.errorCode, errorMessage: hosts.errorMessage, lastSeenAt: hosts.lastSeenAt })
+    .from(hosts)
+    .where(eq(hosts.updateState, "error"))
+    .orderBy(desc(hosts.lastSeenAt), desc(hosts.id))
+    .limit(10);
+  const staleHosts = await db
+    .select({ id: hosts.id, hostname: hosts.hostname, osVersion: hosts.osVersion, lastSeenAt: hosts.lastSeenAt })
+    .from(hosts)
+    .where(lt(hosts.lastSeenAt, cutoff))
+    .orderBy(desc(hosts.lastSeenAt), desc(hosts.id))
+    .limit(10);
+  return {
+    total: totals?.total ?? 0,
+    inError: totals?.inError ?? 0,
+    rolledBack: totals?.rolledBack ?? 0,
+    stale: totals?.stale ?? 0,
+    unhealthy: totals?.unhealthy ?? 0,
+    byVersion,
+    byOs,
+    byState,
+    byGroup: groupRows.map((g) => ({ key: g.key, channel: g.channel, count: g.count })),
+    byChannel: [...channelCounts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count),
+    errorHosts,
+    staleHosts,
+  };
+}
+
+/** Host counts per update state, for the /metrics gauge. */
+export async function hostsByState(db: Db): Promise<Bucket[]> {
+  return bucket(db, hosts.updateState);
+}

@@ -1,0 +1,92 @@
+import type { Db } from "./client";
+import { ingestReports, type IngestReport } from "./queries/ingest";
+
+export interface ReportWriterOptions {
+  /** Largest batch one transaction takes. */
+  maxBatch?: number;
+  /** Reports waiting beyond this are refused (503) instead of queueing without bound. */
+  maxQueue?: number;
+  onBatch?: (size: number, seconds: number) => void;
+}
+
+interface Pending {
+  report: IngestReport;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class QueueFullError extends Error {
+  constructor() {
+    super("report queue is full");
+  }
+}
+
+/**
+ * Group commit for agent reports. A report resolves only after the transaction holding it
+ * committed, so an acknowledged report is durable; while one batch commits, the next
+ * gathers. Idle, a report is written at once (a batch of one): no added latency.
+ */
+export class ReportWriter {
+  private queue: Pending[] = [];
+  private running = 0;
+  private readonly maxBatch: number;
+  private readonly maxQueue: number;
+  private readonly concurrency: number;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Db,
+    concurrency: number,
+    private readonly opts: ReportWriterOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 500;
+    this.maxQueue = opts.maxQueue ?? 20_000;
+    this.concurrency = Math.max(1, concurrency);
+  }
+
+  submit(report: IngestReport): Promise<void> {
+    if (this.queue.length >= this.maxQueue) return Promise.reject(new QueueFullError());
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ report, resolve, reject });
+      this.pump();
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves once everything submitted so far has been written (or failed). */
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.running++;
+      void this.write(batch);
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      await ingestReports(
+        this.db,
+        batch.map((p) => p.report),
+      );
+      for (const p of batch) p.resolve();
+      this.opts.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.running--;
+      this.pump();
+      if (this.running === 0 && this.queue.length === 0) {
+        for (const w of this.idleWaiters.splice(0)) w();
+      }
+    }
+  }
+}

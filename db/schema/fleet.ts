@@ -1,0 +1,149 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** OS families Flotilla manages; `other` covers custom A/B images speaking the native protocol. */
+export const OS_FAMILIES = ["flatcar", "fcos", "other"] as const;
+/** One update-state vocabulary for every protocol (Omaha events and Zincati polls map onto it). */
+export const UPDATE_STATES = [
+  "idle",
+  "checking",
+  "downloading",
+  "downloaded",
+  "staged",
+  "rebooting",
+  "rolled_back",
+  "error",
+] as const;
+export const PROTOCOLS = ["native", "omaha", "cincinnati"] as const;
+
+export const channels = pgTable("channels", {
+  id: text("id").primaryKey(),
+  osFamily: text("os_family", { enum: OS_FAMILIES }).notNull(),
+  description: text("description").notNull().default(""),
+  targetReleaseId: uuid("target_release_id"),
+  paused: boolean("paused").notNull().default(false),
+  pausedReason: text("paused_reason"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const releases = pgTable(
+  "releases",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    osFamily: text("os_family", { enum: OS_FAMILIES }).notNull(),
+    version: text("version").notNull(),
+    arch: text("arch").notNull(),
+    payloadUrl: text("payload_url"),
+    payloadName: text("payload_name"),
+    sizeBytes: bigint("size_bytes", { mode: "number" }),
+    sha1Base64: text("sha1_base64"),
+    sha256Base64: text("sha256_base64"),
+    ostreeChecksum: text("ostree_checksum"),
+    notes: text("notes").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One release per (family, version, arch): protocol lookups resolve by exactly these.
+    uniqueIndex("releases_family_version_arch_uq").on(t.osFamily, t.version, t.arch),
+  ],
+);
+
+export const groups = pgTable("groups", {
+  // The name hosts ask for (Omaha track, Zincati group, native `group`), so it is the key.
+  id: text("id").primaryKey(),
+  description: text("description").notNull().default(""),
+  channelId: text("channel_id").references(() => channels.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Current state of every host, one row per machine whatever protocol it speaks. */
+export const hosts = pgTable(
+  "hosts",
+  {
+    // Normalized machine id: lowercase, no braces or dashes (Omaha machineid, Zincati node_uuid).
+    id: text("id").primaryKey(),
+    hostname: text("hostname").notNull().default(""),
+    osFamily: text("os_family", { enum: OS_FAMILIES }).notNull(),
+    osVersion: text("os_version").notNull(),
+    arch: text("arch").notNull(),
+    slot: text("slot"),
+    deploymentId: text("deployment_id"),
+    previousVersion: text("previous_version"),
+    updateState: text("update_state", { enum: UPDATE_STATES }).notNull(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    health: jsonb("health").$type<HealthCheck[]>().notNull().default([]),
+    healthOk: boolean("health_ok").notNull().default(true),
+    labels: jsonb("labels").$type<Record<string, string>>().notNull().default({}),
+    // The group the host asked for; it need not exist yet (shown as unassigned until it does).
+    groupId: text("group_id").notNull().default("default"),
+    protocol: text("protocol", { enum: PROTOCOLS }).notNull(),
+    agentVersion: text("agent_version"),
+    clientAddr: text("client_addr"),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    reportCount: integer("report_count").notNull().default(1),
+  },
+  (t) => [
+    // Host list default sort (last seen, newest first) with keyset pagination on (last_seen_at, id).
+    index("hosts_last_seen_idx").on(t.lastSeenAt.desc(), t.id.desc()),
+    // Host list sorted by hostname; also serves hostname prefix lookups.
+    index("hosts_hostname_idx").on(t.hostname, t.id),
+    // Filters by group / version / state, each keyset-paginated by last seen.
+    index("hosts_group_idx").on(t.groupId, t.lastSeenAt.desc(), t.id.desc()),
+    index("hosts_version_idx").on(t.osVersion, t.lastSeenAt.desc(), t.id.desc()),
+    index("hosts_state_idx").on(t.updateState, t.lastSeenAt.desc(), t.id.desc()),
+    // Label filter (labels @> '{"site":"berlin"}').
+    index("hosts_labels_idx").using("gin", sql`${t.labels} jsonb_path_ops`),
+    // Free-text search: substring match on hostname and machine id (ILIKE '%q%').
+    index("hosts_hostname_trgm_idx").using("gin", sql`${t.hostname} gin_trgm_ops`),
+    index("hosts_id_trgm_idx").using("gin", sql`${t.id} gin_trgm_ops`),
+  ],
+);
+
+export interface HealthCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** Append-only: every report / protocol event a host sent, as received. */
+export const hostReports = pgTable(
+  "host_reports",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    hostId: text("host_id").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    protocol: text("protocol", { enum: PROTOCOLS }).notNull(),
+    // report (native), check / event (Omaha), poll (Cincinnati)
+    kind: text("kind").notNull(),
+    osVersion: text("os_version").notNull(),
+    previousVersion: text("previous_version"),
+    updateState: text("update_state", { enum: UPDATE_STATES }).notNull(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    groupId: text("group_id").notNull(),
+    clientAddr: text("client_addr"),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    // Host page timeline: one host's reports, newest first.
+    index("host_reports_host_time_idx").on(t.hostId, t.receivedAt.desc()),
+    // Fleet-wide history by time range, and retention pruning.
+    index("host_reports_time_idx").on(t.receivedAt),
+  ],
+);

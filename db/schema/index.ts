@@ -1,0 +1,4 @@
+// The schema object drizzle needs for typed queries; the only aggregating module in db/.
+export * from "./fleet";
+export * from "./auth";
+export * from "./audit";

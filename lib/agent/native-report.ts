@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { normalizeArch, normalizeMachineId } from "./machine-id";
+
+export const UPDATE_STATE_VALUES = [
+  "idle",
+  "checking",
+  "downloading",
+  "downloaded",
+  "staged",
+  "rebooting",
+  "rolled_back",
+  "error",
+] as const;
+export type UpdateState = (typeof UPDATE_STATE_VALUES)[number];
+
+export const OS_FAMILY_VALUES = ["flatcar", "fcos", "other"] as const;
+export type OsFamily = (typeof OS_FAMILY_VALUES)[number];
+
+/** Same rule as Zincati's group and FleetLock's group, so one name works for every protocol. */
+export const GROUP_NAME = /^[a-zA-Z0-9.-]+$/;
+const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/;
+const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/;
+
+const version = z.string().min(1).max(64).regex(VERSION, "must be a version like 4081.2.0");
+
+/** Native agent protocol v1 report body (docs/agent-protocol.md). */
+export const NativeReportSchema = z
+  .object({
+    machineId: z
+      .string()
+      .max(64)
+      .transform((v, ctx) => {
+        const id = normalizeMachineId(v);
+        if (!id) {
+          ctx.addIssue({ code: "custom", message: "must be 32 hex digits (/etc/machine-id)" });
+          return z.NEVER;
+        }
+        return id;
+      }),
+    hostname: z.string().max(253).default(""),
+    os: z.object({
+      family: z.enum(OS_FAMILY_VALUES),
+      version,
+      arch: z.string().min(1).max(32).transform(normalizeArch),
+    }),
+    slot: z.enum(["A", "B"]).nullish(),
+    deploymentId: z.string().min(1).max(128).nullish(),
+    previousVersion: version.nullish(),
+    state: z.enum(UPDATE_STATE_VALUES),
+    error: z
+      .object({
+        code: z.union([z.string().max(64), z.number().int()]).transform(String),
+        message: z.string().max(2000).default(""),
+      })
+      .nullish(),
+    health: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(128),
+          ok: z.boolean(),
+          detail: z.string().max(2000).optional(),
+        }),
+      )
+      .max(64)
+      .default([]),
+    labels: z
+      .record(z.string().max(63).regex(LABEL_KEY, "label keys are alphanumeric with . _ / -"), z.string().max(256))
+      .refine((l) => Object.keys(l).length <= 64, "at most 64 labels")
+      .default({}),
+    group: z.string().min(1).max(64).regex(GROUP_NAME, "letters, digits, . and - only").default("default"),
+    agent: z
+      .object({ name: z.string().min(1).max(64), version: z.string().min(1).max(64) })
+      .optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.state === "error" && !r.error) {
+      ctx.addIssue({ code: "custom", path: ["error"], message: "required when state is error" });
+    }
+  });
+
+export type NativeReport = z.output<typeof NativeReportSchema>;
+
+/** What the server tells the agent after a report. Later directives: update, rollback. */
+export type AgentDirective = { type: "none" };
+
+export interface NativeReportResponse {
+  accepted: true;
+  hostId: string;
+  directive: AgentDirective;
+  nextReportInSeconds: number;
+  serverTime: string;
+}
+
+/** Spreads check-ins over ±10 % so a fleet that rebooted together does not stay in lockstep. */
+export function nextReportDelay(baseSeconds: number, random: () => number = Math.random): number {
+  const jitter = (random() * 2 - 1) * 0.1 * baseSeconds;
+  return Math.max(5, Math.round(baseSeconds + jitter));
+}

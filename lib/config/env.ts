@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
+  ),
+  FLOTILLA_DATA_DIR: z.string().default("./data"),
+  FLOTILLA_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  FLOTILLA_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  FLOTILLA_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "at least 8 characters").optional()),
+  FLOTILLA_ENROLLMENT_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
+  FLOTILLA_PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  FLOTILLA_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  FLOTILLA_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
+  FLOTILLA_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
+  FLOTILLA_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Parses configuration once; a bad value stops start-up with the variable named. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { NativeReportSchema } from "../agent/native-report";
+import { HOST_SORTS } from "../fleet/host-query";
+import { UPDATE_STATE_VALUES, OS_FAMILY_VALUES } from "../agent/native-report";
+import {
+  LoginSchema,
+  NewApiTokenSchema,
+  NewChannelSchema,
+  NewEnrollmentTokenSchema,
+  NewGroupSchema,
+  NewUserSchema,
+  SetupSchema,
+  UserPatchSchema,
+} from "./schemas";
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(s: z.ZodType): JsonSchema {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  return rest;
+}
+
+const errorRef = { $ref: "#/components/schemas/Error" };
+const json = (schema: JsonSchema) => ({ content: { "application/json": { schema } } });
+const anyObject = { type: "object" };
+
+interface Op {
+  summary: string;
+  permission?: string;
+  body?: JsonSchema;
+  params?: Array<{ name: string; in: "path" | "query"; schema: JsonSchema; description?: string }>;
+  ok?: number;
+}
+
+function op(o: Op) {
+  return {
+    summary: o.summary,
+    ...(o.permission ? { description: `Requires permission \`${o.permission}\`.` } : {}),
+    ...(o.params ? { parameters: o.params.map((p) => ({ ...p, required: p.in === "path" })) } : {}),
+    ...(o.body ? { requestBody: { required: true, ...json(o.body) } } : {}),
+    responses: {
+      [String(o.ok ?? 200)]: { description: "OK", ...json(anyObject) },
+      "400": { description: "Invalid input; `error.fields` names each field", ...json(errorRef) },
+      "401": { description: "Not signed in", ...json(errorRef) },
+      "403": { description: "Role not allowed", ...json(errorRef) },
+    },
+  };
+}
+
+const idParam = { name: "id", in: "path" as const, schema: { type: "string" } };
+const str = { type: "string" };
+
+/** The operator API and agent protocol, as OpenAPI 3.1. Grows with every feature. */
+export function openApiDocument(): JsonSchema {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Flotilla API", version: "1", description: "Operator API (session cookie or `Authorization: Bearer <API token>`) and the native agent protocol." },
+    components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "flotilla_session" },
+        apiToken: { type: "http", scheme: "bearer" },
+        enrollmentToken: { type: "http", scheme: "bearer", description: "Enrollment token (agents)" },
+      },
+      schemas: {
+        Error: {
+          type: "object",
+          properties: {
+            error: {
+              type: "object",
+              properties: { code: str, message: str, fields: { type: "array", items: { type: "object", properties: { path: str, message: str } } } },
+              required: ["code", "message"],
+            },
+          },
+        },
+        NativeReport: schemaOf(NativeReportSchema),
+      },
+    },
+    security: [{ session: [] }, { apiToken: [] }],
+    paths: {
+      "/v1/agent/report": {
+        post: {
+          ...op({ summary: "Native agent report", body: { $ref: "#/components/schemas/NativeReport" } }),
+          security: [{ enrollmentToken: [] }],
+          tags: ["agent"],
+        },
+      },
+      "/api/v1/auth/login": { post: { ...op({ summary: "Sign in; sets the session cookie", body: schemaOf(LoginSchema) }), security: [] } },
+      "/api/v1/auth/logout": { post: op({ summary: "Sign out" }) },
+      "/api/v1/setup": { post: { ...op({ summary: "Create the first admin with the one-time setup token", body: schemaOf(SetupSchema), ok: 201 }), security: [] } },
+      "/api/v1/me": { get: op({ summary: "The caller, role and permissions", permission: "fleet:read" }) },
+      "/api/v1/overview": { get: op({ summary: "Fleet counts by version, OS, group, channel, state", permission: "fleet:read" }) },
+      "/api/v1/hosts": {
+        get: op({
+          summary: "Host list, filtered, sorted, keyset-paginated",
+          permission: "fleet:read",
+          params: [
+            { name: "group", in: "query", schema: str },
+            { name: "channel", in: "query", schema: str },
+            { name: "version", in: "query", schema: str },
+            { name: "state", in: "query", schema: { enum: [...UPDATE_STATE_VALUES] } },
+            { name: "os", in: "query", schema: { enum: [...OS_FAMILY_VALUES] } },
+            { name: "label", in: "query", schema: str, description: "key=value; repeat for several" },
+            { name: "q", in: "query", schema: str, description: "substring of hostname or machine id" },
+            { name: "stale", in: "query", schema: { enum: ["true", "false"] }, description: "not seen for 24 h" },
+            { name: "sort", in: "query", schema: { enum: [...HOST_SORTS] } },
+            { name: "dir", in: "query", schema: { enum: ["asc", "desc"] } },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500 } },
+            { name: "cursor", in: "query", schema: str, description: "nextCursor of the previous page" },
+          ],
+        }),
+      },
+      "/api/v1/hosts/{id}": { get: op({ summary: "One host", permission: "fleet:read", params: [idParam] }) },
+      "/api/v1/hosts/{id}/history": {
+        get: op({ summary: "A host's reports, newest first", permission: "fleet:read", params: [idParam, { name: "cursor", in: "query", schema: str }, { name: "limit", in: "query", schema: { type: "integer" } }] }),
+      },
+      "/api/v1/channels": {
+        get: op({ summary: "Channels", permission: "fleet:read" }),
+        post: op({ summary: "Create a channel", permission: "fleet:write", body: schemaOf(NewChannelSchema), ok: 201 }),
+      },
+      "/api/v1/groups": {
+        get: op({ summary: "Groups, and group names hosts asked for that do not exist yet", permission: "fleet:read" }),
+        post: op({ summary: "Create a group", permission: "fleet:write", body: schemaOf(NewGroupSchema), ok: 201 }),
+      },
+      "/api/v1/users": {
+        get: op({ summary: "Users", permission: "users:manage" }),
+        post: op({ summary: "Create a user", permission: "users:manage", body: schemaOf(NewUserSchema), ok: 201 }),
+      },
+      "/api/v1/users/{id}": { patch: op({ summary: "Change name, role, password or disable", permission: "users:manage", params: [idParam], body: schemaOf(UserPatchSchema) }) },
+      "/api/v1/enrollment-tokens": {
+        get: op({ summary: "Enrollment tokens (never the secret)", permission: "tokens:manage" }),
+        post: op({ summary: "Create an enrollment token; the answer holds the secret once", permission: "tokens:manage", body: schemaOf(NewEnrollmentTokenSchema), ok: 201 }),
+      },
+      "/api/v1/enrollment-tokens/{id}": { delete: op({ summary: "Revoke", permission: "tokens:manage", params: [idParam] }) },
+      "/api/v1/api-tokens": {
+        get: op({ summary: "API tokens", permission: "tokens:manage" }),
+        post: op({ summary: "Create an API token acting as a user; the answer holds the secret once", permission: "tokens:manage", body: schemaOf(NewApiTokenSchema), ok: 201 }),
+      },
+      "/api/v1/api-tokens/{id}": { delete: op({ summary: "Revoke", permission: "tokens:manage", params: [idParam] }) },
+      "/api/v1/audit": { get: op({ summary: "Operator audit log, newest first", permission: "audit:read" }) },
+      "/api/v1/audit/verify": { get: op({ summary: "Verify the audit hash chain; names the first broken row", permission: "audit:read" }) },
+      "/healthz": { get: { summary: "200 when the database answers, 503 otherwise", security: [], responses: { "200": { description: "OK" }, "503": { description: "Database unavailable" } } } },
+      "/metrics": { get: { summary: "Prometheus metrics", security: [], responses: { "200": { description: "OK" } } } },
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { GROUP_NAME, OS_FAMILY_VALUES } from "../agent/native-report";
+
+/** Request bodies of the operator API; the UI forms validate with the same schemas. */
+const email = z
+  .email("must be an e-mail address")
+  .max(254)
+  .transform((e) => e.trim().toLowerCase());
+const password = z.string().min(10, "at least 10 characters").max(256);
+const role = z.enum(["viewer", "operator", "approver", "admin"]);
+const name = z.string().trim().min(1, "required").max(100);
+const expiresInDays = z.number().int().min(1).max(3650).nullish();
+
+export const LoginSchema = z.object({ email, password: z.string().min(1, "required").max(256) });
+export const SetupSchema = z.object({ token: z.string().min(1).max(200), email, name, password });
+export const NewUserSchema = z.object({ email, name, password, role });
+export const UserPatchSchema = z
+  .object({ name: name.optional(), role: role.optional(), disabled: z.boolean().optional(), password: password.optional() })
+  .refine((p) => Object.keys(p).length > 0, "nothing to change");
+export const NewEnrollmentTokenSchema = z.object({ name, expiresInDays });
+export const NewApiTokenSchema = z.object({ name, userId: z.uuid("must be a user id"), expiresInDays });
+const objectName = z.string().min(1, "required").max(64).regex(GROUP_NAME, "letters, digits, . and - only");
+export const NewChannelSchema = z.object({
+  id: objectName,
+  osFamily: z.enum(OS_FAMILY_VALUES),
+  description: z.string().max(500).default(""),
+});
+export const NewGroupSchema = z.object({
+  id: objectName,
+  description: z.string().max(500).default(""),
+  channelId: objectName.nullish().transform((v) => v ?? null),
+});
+export const AuditQuerySchema = z.object({
+  action: z.string().max(100).optional(),
+  actor: z.string().max(254).optional(),
+  targetType: z.string().max(50).optional(),
+  targetId: z.string().max(200).optional(),
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const HistoryQuerySchema = z.object({
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export function expiryFrom(days: number | null | undefined, now = new Date()): Date | null {
+  return days ? new Date(now.getTime() + days * 86_400_000) : null;
+}

@@ -1,0 +1,147 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Database } from "@/db/client";
+import { ping } from "@/db/client";
+import type { IngestReport } from "@/db/queries/ingest";
+import { QueueFullError, type ReportWriter } from "@/db/report-writer";
+import { NativeReportSchema, nextReportDelay, type NativeReportResponse } from "@/lib/agent/native-report";
+import { AppError, validationError } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import type { EnrollmentAuth } from "./enrollment-auth";
+import { clientAddress, readBody, sendError, sendJson } from "./http-util";
+import type { Metrics } from "./metrics";
+
+export interface AgentDeps {
+  database: Database;
+  writer: ReportWriter;
+  auth: EnrollmentAuth;
+  metrics: Metrics;
+  reportIntervalSeconds: number;
+  trustProxy: boolean;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, deps: AgentDeps) => Promise<void>;
+
+/** Endpoints served by plain node:http: the agent hot path and probes, never through Next. */
+const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
+  "/v1/agent/report": { POST: handleNativeReport },
+  "/healthz": { GET: handleHealth },
+  "/metrics": { GET: handleMetrics },
+};
+
+/** Returns a handler that answers agent and probe routes and reports whether it did. */
+export function createAgentRouter(deps: AgentDeps) {
+  return (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
+    const route = ROUTES[pathname];
+    if (!route) return false;
+    const handler = route[req.method ?? "GET"];
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      deps.metrics.requests.inc({ route: pathname, method: req.method ?? "", status: String(res.statusCode) });
+      deps.metrics.duration.observe({ route: pathname }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    if (!handler) {
+      sendJson(res, 405, { error: { code: "method_not_allowed", message: `use ${Object.keys(route).join(", ")}` } }, { allow: Object.keys(route).join(", ") });
+      return true;
+    }
+    handler(req, res, deps).catch((err: unknown) => {
+      if (!(err instanceof AppError)) logger().error({ err, route: pathname }, "agent request failed");
+      if (!res.headersSent) sendError(res, err);
+    });
+    return true;
+  };
+}
+
+/** Database failures become 503 + Retry-After: agents back off and retry, nothing is lost. */
+function unavailable(err: unknown): AppError {
+  if (err instanceof QueueFullError) return new AppError("unavailable", "server busy, retry later");
+  logger().warn({ err: err instanceof Error ? err.message : String(err) }, "report not stored");
+  return new AppError("unavailable", "database unavailable, retry later");
+}
+
+async function handleNativeReport(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
+  if (!(await deps.auth.check(req.headers.authorization))) {
+    // Drain the body so keep-alive connections stay usable.
+    req.resume();
+    throw new AppError("unauthorized", "missing or invalid enrollment token");
+  }
+  const type = req.headers["content-type"];
+  if (type && !/^application\/json\b/i.test(type)) {
+    req.resume();
+    throw new AppError("unsupported_media_type", "content-type must be application/json");
+  }
+  const raw = await readBody(req);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString("utf8"));
+  } catch (err) {
+    throw new AppError("bad_request", `body is not valid JSON: ${err instanceof Error ? err.message : "parse error"}`);
+  }
+  const parsed = NativeReportSchema.safeParse(json);
+  if (!parsed.success) throw validationError(parsed.error, "report");
+  const r = parsed.data;
+  const report: IngestReport = {
+    hostId: r.machineId,
+    receivedAt: new Date(),
+    protocol: "native",
+    kind: "report",
+    hostname: r.hostname,
+    osFamily: r.os.family,
+    osVersion: r.os.version,
+    arch: r.os.arch,
+    slot: r.slot ?? null,
+    deploymentId: r.deploymentId ?? null,
+    previousVersion: r.previousVersion ?? null,
+    updateState: r.state,
+    errorCode: r.error?.code ?? null,
+    errorMessage: r.error?.message ?? null,
+    health: r.health,
+    labels: r.labels,
+    groupId: r.group,
+    agentVersion: r.agent ? `${r.agent.name}/${r.agent.version}` : null,
+    clientAddr: clientAddress(req, deps.trustProxy),
+    detail: {
+      ...(r.slot ? { slot: r.slot } : {}),
+      ...(r.deploymentId ? { deploymentId: r.deploymentId } : {}),
+      ...(r.health.length ? { health: r.health } : {}),
+      ...(r.error ? { error: r.error } : {}),
+    },
+  };
+  try {
+    await deps.writer.submit(report);
+  } catch (err) {
+    throw unavailable(err);
+  }
+  deps.metrics.reportsIngested.inc({ protocol: "native" });
+  const body: NativeReportResponse = {
+    accepted: true,
+    hostId: r.machineId,
+    directive: { type: "none" },
+    nextReportInSeconds: nextReportDelay(deps.reportIntervalSeconds),
+    serverTime: report.receivedAt.toISOString(),
+  };
+  sendJson(res, 200, body);
+}
+
+async function handleHealth(_req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
+  try {
+    await Promise.race([
+      ping(deps.database.db),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2_000).unref()),
+    ]);
+    sendJson(res, 200, { status: "ok", database: deps.database.kind });
+  } catch {
+    sendJson(res, 503, { status: "unavailable", database: deps.database.kind }, { "retry-after": "5" });
+  }
+}
+
+async function handleMetrics(_req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
+  let text: string;
+  try {
+    text = await deps.metrics.registry.metrics();
+  } catch {
+    // The hosts gauge needs the database; the process metrics are still worth serving.
+    text = await deps.metrics.registry.getSingleMetricAsString("flotilla_http_requests_total");
+  }
+  res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
+  res.end(text);
+}

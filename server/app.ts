@@ -1,0 +1,114 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { processDatabase, type Database } from "@/db/client";
+import { hostsByState } from "@/db/queries/hosts";
+import { ReportWriter } from "@/db/report-writer";
+import type { Env } from "@/lib/config/env";
+import { logger } from "@/lib/log";
+import { createAgentRouter } from "./agent-http";
+import { bootstrapAdmin } from "./bootstrap";
+import { EnrollmentAuth } from "./enrollment-auth";
+import { createMetrics, routeLabel } from "./metrics";
+
+export interface RunningServer {
+  url: string;
+  database: Database;
+  close(): Promise<void>;
+}
+
+type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+export interface StartOptions {
+  env: Env;
+  /** Serve the web UI and operator API through Next; off for agent-only processes (bench). */
+  ui: boolean;
+  dev?: boolean;
+}
+
+/**
+ * One HTTP server per process: agent protocols and probes are answered by plain node:http
+ * handlers (the hot path never pays for Next's routing); everything else goes to Next.
+ */
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const { env } = opts;
+  const log = logger();
+  const database = await processDatabase({ url: env.DATABASE_URL, dataDir: env.FLOTILLA_DATA_DIR, poolSize: env.FLOTILLA_DB_POOL_SIZE });
+  log.info({ database: database.kind, dataDir: database.kind === "pglite" ? env.FLOTILLA_DATA_DIR : undefined }, "database ready");
+
+  const metrics = createMetrics(() => hostsByState(database.db));
+  // PGlite has one connection, so one batch at a time; Postgres takes a few in parallel.
+  const writer = new ReportWriter(database.db, database.kind === "pglite" ? 1 : Math.max(1, Math.min(4, env.FLOTILLA_DB_POOL_SIZE - 2)), {
+    onBatch: (size) => metrics.batchSize.observe(size),
+  });
+  const agentRouter = createAgentRouter({
+    database,
+    writer,
+    auth: new EnrollmentAuth(database.db, env.FLOTILLA_ENROLLMENT_TOKEN),
+    metrics,
+    reportIntervalSeconds: env.FLOTILLA_REPORT_INTERVAL_SECONDS,
+    trustProxy: env.FLOTILLA_TRUST_PROXY,
+  });
+
+  let nextHandler: NextHandler | undefined;
+  let closeNext: (() => Promise<void>) | undefined;
+  if (opts.ui) {
+    const { default: next } = await import("next");
+    const app = next({ dev: opts.dev ?? false, dir: process.cwd(), hostname: "localhost", port: env.PORT });
+    await app.prepare();
+    nextHandler = app.getRequestHandler();
+    closeNext = () => app.close();
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (agentRouter(req, res, pathname)) return;
+    if (!nextHandler) {
+      res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"not found"}}');
+      return;
+    }
+    // Next sees the client address through a header only this server may set.
+    const addr = req.socket.remoteAddress ?? "";
+    req.headers["x-flotilla-client-addr"] = env.FLOTILLA_TRUST_PROXY
+      ? (String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() || addr)
+      : addr;
+    const started = process.hrtime.bigint();
+    const route = routeLabel(pathname);
+    res.on("finish", () => {
+      metrics.requests.inc({ route, method: req.method ?? "", status: String(res.statusCode) });
+      metrics.duration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    nextHandler(req, res).catch((err: unknown) => {
+      log.error({ err }, "request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  await bootstrapAdmin(database.db, env, env.FLOTILLA_PUBLIC_URL ?? url);
+  log.info({ url, ui: opts.ui }, "Flotilla listening");
+
+  return {
+    url,
+    database,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      // Everything acknowledged is already committed; this only lets queued reports finish.
+      await writer.drain();
+      await closeNext?.();
+      await database.close();
+    },
+  };
+}
