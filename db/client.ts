@@ -37,7 +37,8 @@ const MIGRATION_LOCK_KEY = 7_201_604_101;
 /** Opens the database and applies pending migrations before returning it. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // Bounded waits: with the database gone, requests fail fast (503) instead of hanging.
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
     // An idle client losing its server (restart, outage) must not crash the process.
     pool.on("error", () => {});
     const client = await pool.connect();
@@ -86,6 +87,11 @@ export function processDatabase(opts?: OpenOptions): Promise<Database> {
     g[key] = openDatabase(opts);
   }
   return g[key];
+}
+
+/** Makes an already opened database the process-wide one (tests, embedding). */
+export function setProcessDatabase(database: Database): void {
+  (globalThis as WithDb)[key] = Promise.resolve(database);
 }
 
 export async function getDb(): Promise<Db> {

@@ -15,6 +15,15 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** SQLSTATE classes 22 (data exception) and 23 (constraint): the rows, not the database. */
+export function isDataError(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^2[23]/.test(code)) return true;
+  }
+  return false;
+}
+
 export class QueueFullError extends Error {
   constructor() {
     super("report queue is full");
@@ -80,6 +89,11 @@ export class ReportWriter {
       for (const p of batch) p.resolve();
       this.opts.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
+      if (batch.length > 1 && isDataError(err)) {
+        // One bad row must not fail every agent that shared its transaction: isolate it.
+        for (const p of batch) await this.write([p]);
+        return;
+      }
       for (const p of batch) p.reject(err);
     } finally {
       this.running--;

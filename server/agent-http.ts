@@ -70,9 +70,12 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
     throw new AppError("unsupported_media_type", "content-type must be application/json");
   }
   const raw = await readBody(req);
+  const text = raw.toString("utf8");
+  // Postgres text cannot hold NUL; refuse it here rather than fail a whole ingest batch.
+  if (text.includes("\\u0000")) throw new AppError("bad_request", "NUL characters (\\u0000) are not allowed");
   let json: unknown;
   try {
-    json = JSON.parse(raw.toString("utf8"));
+    json = JSON.parse(text);
   } catch (err) {
     throw new AppError("bad_request", `body is not valid JSON: ${err instanceof Error ? err.message : "parse error"}`);
   }

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { processDatabase, type Database } from "@/db/client";
+import { processDatabase, setProcessDatabase, type Database } from "@/db/client";
 import { hostsByState } from "@/db/queries/hosts";
 import { ReportWriter } from "@/db/report-writer";
 import type { Env } from "@/lib/config/env";
@@ -23,6 +23,8 @@ export interface StartOptions {
   /** Serve the web UI and operator API through Next; off for agent-only processes (bench). */
   ui: boolean;
   dev?: boolean;
+  /** An already opened database (tests); otherwise opened from env. */
+  database?: Database;
 }
 
 /**
@@ -32,7 +34,8 @@ export interface StartOptions {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { env } = opts;
   const log = logger();
-  const database = await processDatabase({ url: env.DATABASE_URL, dataDir: env.FLOTILLA_DATA_DIR, poolSize: env.FLOTILLA_DB_POOL_SIZE });
+  if (opts.database) setProcessDatabase(opts.database);
+  const database = opts.database ?? (await processDatabase({ url: env.DATABASE_URL, dataDir: env.FLOTILLA_DATA_DIR, poolSize: env.FLOTILLA_DB_POOL_SIZE }));
   log.info({ database: database.kind, dataDir: database.kind === "pglite" ? env.FLOTILLA_DATA_DIR : undefined }, "database ready");
 
   const metrics = createMetrics(() => hostsByState(database.db));
@@ -108,7 +111,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       // Everything acknowledged is already committed; this only lets queued reports finish.
       await writer.drain();
       await closeNext?.();
-      await database.close();
+      // A database handed in by the caller is the caller's to close.
+      if (!opts.database) await database.close();
     },
   };
 }

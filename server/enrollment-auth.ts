@@ -5,9 +5,11 @@ import { hashToken, sameSecret } from "@/lib/auth/tokens";
 /**
  * Checks agent bearer tokens without a database round trip per report: the set of active
  * token hashes is cached and refreshed every few seconds (a revoked token stops working
- * within `ttlMs`). An unknown token triggers at most one refresh per second, so a flood of
+ * within `ttlMs`). An unknown token triggers at most four refreshes a second, so a flood of
  * bad tokens cannot become a flood of queries.
  */
+const MIN_REFRESH_MS = 250;
+
 export class EnrollmentAuth {
   private hashes = new Set<string>();
   private loadedAt = 0;
@@ -26,7 +28,7 @@ export class EnrollmentAuth {
     if (this.staticToken && sameSecret(token, this.staticToken)) return true;
     const h = hashToken(token);
     const age = Date.now() - this.loadedAt;
-    if (age > this.ttlMs || (!this.hashes.has(h) && age > 1_000)) await this.refresh();
+    if (age > this.ttlMs || (!this.hashes.has(h) && age > MIN_REFRESH_MS)) await this.refresh();
     return this.hashes.has(h);
   }
 

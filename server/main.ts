@@ -1,12 +1,14 @@
 // Entry point of `npm start` / `npm run dev`: the custom server that fronts Next.
 import { env as loadEnv } from "@/lib/config/env";
 import { logger } from "@/lib/log";
-import { startServer } from "./app";
 
 const dev = process.argv.includes("--dev");
+// React and Next pick their build from NODE_ENV when first loaded, so set it before they are.
+if (!process.env.NODE_ENV) Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  const { startServer } = await import("./app");
   const server = await startServer({ env, ui: !process.argv.includes("--no-ui"), dev });
   let stopping = false;
   const stop = (signal: string) => {
@@ -28,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Flotilla failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`Flotilla failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -25,9 +25,6 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
     } catch {
       // not JSON: keep the status line
     }
-    if (res.status === 401 && typeof window !== "undefined" && !path.startsWith("/api/v1/auth/")) {
-      window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-    }
     throw new ApiError(res.status, message, fields);
   }
   return (await res.json()) as T;

@@ -27,9 +27,11 @@ export async function listGroups(db: Db) {
       description: groups.description,
       channelId: groups.channelId,
       createdAt: groups.createdAt,
-      hosts: sql<number>`(SELECT count(*)::int FROM ${hosts} WHERE ${hosts.groupId} = ${groups.id})`,
+      hosts: sql<number>`count(${hosts.id})::int`,
     })
     .from(groups)
+    .leftJoin(hosts, eq(hosts.groupId, groups.id))
+    .groupBy(groups.id)
     .orderBy(asc(groups.id));
   const requested = await db
     .select({ id: hosts.groupId, hosts: sql<number>`count(*)::int` })

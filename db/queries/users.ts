@@ -121,6 +121,6 @@ export async function isSetupTokenValid(db: Db, token: string): Promise<boolean>
   return row !== undefined;
 }
 
-export async function useSetupToken(db: Db, token: string): Promise<void> {
+export async function consumeSetupToken(db: Db, token: string): Promise<void> {
   await db.update(setupTokens).set({ usedAt: new Date() }).where(eq(setupTokens.tokenHash, hashToken(token)));
 }

@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN } from "../playwright.config";
+import { LoginPage } from "./pages/login-page";
+import { adminApi, createUser, uniqueName } from "./support";
+
+test("a viewer cannot reach admin pages and gets 403 on mutations", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  await new LoginPage(page).signIn(viewer.email, viewer.password);
+  await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
+
+  for (const path of ["/admin/users", "/admin/tokens"]) {
+    const res = await page.goto(path);
+    expect(res?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "403 — not allowed" })).toBeVisible();
+  }
+
+  // The browser session itself cannot mutate anything either.
+  const attempts = [
+    ["POST", "/api/v1/users", { email: "x@e2e.test", name: "X", password: "xxxxxxxxxxxx", role: "admin" }],
+    ["POST", "/api/v1/enrollment-tokens", { name: "x" }],
+    ["POST", "/api/v1/groups", { id: "x" }],
+  ] as const;
+  for (const [method, url, data] of attempts) {
+    const res = await page.request.fetch(url, { method, data });
+    expect(res.status(), `${method} ${url}`).toBe(403);
+  }
+});
+
+test("an admin creates a user in the UI, and the change is in the audit log", async ({ page }) => {
+  const email = `${uniqueName("new")}@e2e.test`;
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.getByRole("link", { name: "Users" }).click();
+  const form = page.getByRole("form", { name: "New user" });
+  await form.getByLabel("Name").fill("New Operator");
+  await form.getByLabel("E-mail").fill(email);
+  await form.getByLabel("Initial password").fill("new-operator-password");
+  await form.getByLabel("Role").selectOption("operator");
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("region", { name: "Users" }).getByText(email)).toBeVisible();
+
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const row = page.getByRole("row").filter({ hasText: "user.create" }).filter({ hasText: email });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText(E2E_ADMIN.email);
+  await expect(page.getByText(/chain verified/)).toBeVisible();
+});
+
+test("an enrollment token created in the UI lets an agent report", async ({ page, request }) => {
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.getByRole("link", { name: "Tokens" }).click();
+  const name = uniqueName("site");
+  const section = page.getByRole("region", { name: "Enrollment tokens" });
+  await section.getByLabel("New enrollment token name").fill(name);
+  await section.getByRole("button", { name: "Create" }).click();
+  const token = (await section.getByTestId("new-token").textContent())?.trim() ?? "";
+  expect(token).toMatch(/^fle_/);
+  const body = { machineId: "ab".repeat(16), os: { family: "fcos", version: "40.20240416.3.1", arch: "x86_64" }, state: "idle" };
+  const ok = await request.post("/v1/agent/report", { headers: { authorization: `Bearer ${token}` }, data: body });
+  expect(ok.status()).toBe(200);
+  await section.getByRole("row").filter({ hasText: name }).getByRole("button", { name: "Revoke" }).click();
+  await expect(section.getByRole("row").filter({ hasText: name })).toContainText("revoked");
+});
+
+test("signed-out visitors are sent to sign-in and the operator API answers 401", async ({ page, request }) => {
+  await page.goto("/hosts");
+  await expect(page).toHaveURL(/\/login/);
+  expect((await request.get("/api/v1/hosts")).status()).toBe(401);
+  const api = await adminApi();
+  expect((await api.get("/api/v1/hosts")).status()).toBe(200);
+  await api.dispose();
+});

@@ -1,0 +1,82 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rowsOf, type Database } from "@/db/client";
+import { getHost, hostHistory } from "@/db/queries/hosts";
+import { ingestReports } from "@/db/queries/ingest";
+import { ReportWriter } from "@/db/report-writer";
+import { randomMachineId, testDatabases } from "../helpers/databases";
+import { report } from "../helpers/reports";
+
+describe.each(testDatabases())("report ingest on $name", (target) => {
+  let database: Database & { dispose(): Promise<void> };
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  it("appends every report to the history and keeps the newest as the host's state", async () => {
+    const id = randomMachineId();
+    const t0 = new Date(Date.now() - 60_000);
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: t0, osVersion: "3975.2.2", updateState: "idle" })]);
+    await ingestReports(database.db, [
+      report({ hostId: id, receivedAt: new Date(t0.getTime() + 10_000), osVersion: "3975.2.2", updateState: "downloading" }),
+      report({ hostId: id, receivedAt: new Date(t0.getTime() + 20_000), osVersion: "4081.2.0", previousVersion: "3975.2.2", updateState: "idle", labels: { site: "berlin" } }),
+    ]);
+    const host = await getHost(database.db, id);
+    expect(host).toMatchObject({ osVersion: "4081.2.0", previousVersion: "3975.2.2", updateState: "idle", labels: { site: "berlin" }, reportCount: 3 });
+    expect(host?.firstSeenAt.getTime()).toBe(t0.getTime());
+    const history = await hostHistory(database.db, id, { limit: 10 });
+    expect(history.items.map((r) => r.updateState)).toEqual(["idle", "downloading", "idle"]);
+    expect(history.items.map((r) => r.osVersion)).toEqual(["4081.2.0", "3975.2.2", "3975.2.2"]);
+  });
+
+  it("takes the same host twice in one batch (newest wins, both in history)", async () => {
+    const id = randomMachineId();
+    const now = Date.now();
+    await ingestReports(database.db, [
+      report({ hostId: id, receivedAt: new Date(now + 5), updateState: "error", errorCode: "44", errorMessage: "rolled back" }),
+      report({ hostId: id, receivedAt: new Date(now), updateState: "staged" }),
+    ]);
+    expect((await getHost(database.db, id))?.updateState).toBe("error");
+    expect((await hostHistory(database.db, id, { limit: 10 })).items).toHaveLength(2);
+  });
+
+  it("an older report arriving late does not move last-seen backwards", async () => {
+    const id = randomMachineId();
+    const now = Date.now();
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(now) })]);
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(now - 30_000) })]);
+    expect((await getHost(database.db, id))?.lastSeenAt.getTime()).toBe(now);
+  });
+
+  it("group commit: concurrent submissions are batched and each resolves only once stored", async () => {
+    const sizes: number[] = [];
+    const writer = new ReportWriter(database.db, database.kind === "pglite" ? 1 : 3, { onBatch: (n) => sizes.push(n) });
+    const ids = Array.from({ length: 300 }, () => randomMachineId());
+    await Promise.all(ids.map((hostId) => writer.submit(report({ hostId }))));
+    const stored = rowsOf<{ n: number }>(
+      await database.db.execute(sql`SELECT count(*)::int AS n FROM host_reports WHERE host_id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`),
+    );
+    expect(stored[0]?.n).toBe(300);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(300);
+    // With 300 reports in flight at once, far fewer than 300 transactions were needed.
+    expect(sizes.length).toBeLessThan(300);
+  });
+
+  it("a row the database refuses fails alone; the reports batched with it are stored", async () => {
+    const writer = new ReportWriter(database.db, 1);
+    const [first, good, bad] = [randomMachineId(), randomMachineId(), randomMachineId()];
+    // The first submit starts a transaction at once; the next two queue into one batch.
+    // A NUL byte in text is refused by Postgres (SQLSTATE 22021) and fails that statement.
+    const results = await Promise.allSettled([
+      writer.submit(report({ hostId: first })),
+      writer.submit(report({ hostId: good })),
+      writer.submit(report({ hostId: bad, hostname: "bad\u0000name" })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
+    expect(await getHost(database.db, good)).not.toBeNull();
+    expect(await getHost(database.db, bad)).toBeNull();
+  });
+});
