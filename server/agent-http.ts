@@ -6,7 +6,11 @@ import { QueueFullError, type ReportWriter } from "@/db/report-writer";
 import { NativeReportSchema, nextReportDelay, type NativeReportResponse } from "@/lib/agent/native-report";
 import { AppError, validationError } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { handleGraph } from "./cincinnati-http";
 import type { EnrollmentAuth } from "./enrollment-auth";
+import { handlePreReboot, handleSteadyState } from "./fleetlock-http";
+import { handleOmaha } from "./omaha-http";
+import type { PolicyCache } from "./policy-cache";
 import { clientAddress, readBody, sendError, sendJson } from "./http-util";
 import type { Metrics } from "./metrics";
 
@@ -15,8 +19,11 @@ export interface AgentDeps {
   writer: ReportWriter;
   auth: EnrollmentAuth;
   metrics: Metrics;
+  policy: PolicyCache;
   reportIntervalSeconds: number;
   trustProxy: boolean;
+  /** When set, Omaha is served only at /v1/update/<token>. */
+  omahaPathToken?: string;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, deps: AgentDeps) => Promise<void>;
@@ -24,13 +31,19 @@ type Handler = (req: IncomingMessage, res: ServerResponse, deps: AgentDeps) => P
 /** Endpoints served by plain node:http: the agent hot path and probes, never through Next. */
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   "/v1/agent/report": { POST: handleNativeReport },
+  "/v1/update": { POST: handleOmaha },
+  "/v1/graph": { GET: handleGraph },
+  "/v1/pre-reboot": { POST: handlePreReboot },
+  "/v1/steady-state": { POST: handleSteadyState },
   "/healthz": { GET: handleHealth },
   "/metrics": { GET: handleMetrics },
 };
 
 /** Returns a handler that answers agent and probe routes and reports whether it did. */
 export function createAgentRouter(deps: AgentDeps) {
-  return (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
+  return (req: IncomingMessage, res: ServerResponse, rawPath: string): boolean => {
+    const pathname = routeOf(rawPath, deps.omahaPathToken);
+    if (pathname === null) return false;
     const route = ROUTES[pathname];
     if (!route) return false;
     const handler = route[req.method ?? "GET"];
@@ -49,6 +62,19 @@ export function createAgentRouter(deps: AgentDeps) {
     });
     return true;
   };
+}
+
+/**
+ * Maps a request path to its route key. Omaha answers at /v1/update, /v1/update/ and, when an
+ * admin requires a secret, only at /v1/update/<token>.
+ */
+function routeOf(path: string, omahaToken: string | undefined): string | null {
+  if (path === "/v1/update" || path === "/v1/update/" || path.startsWith("/v1/update/")) {
+    const suffix = path.slice("/v1/update".length).replace(/^\/|\/$/g, "");
+    if (omahaToken ? suffix === omahaToken : suffix === "") return "/v1/update";
+    return null;
+  }
+  return path;
 }
 
 /** Database failures become 503 + Retry-After: agents back off and retry, nothing is lost. */

@@ -9,6 +9,7 @@ import { createAgentRouter } from "./agent-http";
 import { bootstrapAdmin } from "./bootstrap";
 import { EnrollmentAuth } from "./enrollment-auth";
 import { createMetrics, routeLabel } from "./metrics";
+import { PolicyCache } from "./policy-cache";
 
 export interface RunningServer {
   url: string;
@@ -48,6 +49,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     writer,
     auth: new EnrollmentAuth(database.db, env.FLOTILLA_ENROLLMENT_TOKEN),
     metrics,
+    policy: new PolicyCache(database.db),
+    omahaPathToken: env.FLOTILLA_OMAHA_PATH_TOKEN,
     reportIntervalSeconds: env.FLOTILLA_REPORT_INTERVAL_SECONDS,
     trustProxy: env.FLOTILLA_TRUST_PROXY,
   });

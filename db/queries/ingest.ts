@@ -27,6 +27,14 @@ export interface IngestReport {
   agentVersion: string | null;
   clientAddr: string | null;
   detail: Record<string, unknown>;
+  /** Protocol-specific host facts; null where the protocol has no such thing. */
+  bootId?: string | null;
+  platform?: string | null;
+  firstVersion?: string | null;
+  wariness?: number | null;
+  /** The answer to this check: a version offered, or why nothing was. */
+  offeredVersion?: string | null;
+  holdReason?: string | null;
 }
 
 /**
@@ -65,6 +73,12 @@ export async function ingestReports(db: Db, reports: readonly IngestReport[]): P
     protocol: r.protocol,
     agentVersion: r.agentVersion,
     clientAddr: r.clientAddr,
+    bootId: r.bootId ?? null,
+    platform: r.platform ?? null,
+    firstVersion: r.firstVersion ?? null,
+    wariness: r.wariness ?? null,
+    offeredVersion: r.offeredVersion ?? null,
+    holdReason: r.holdReason ?? null,
     firstSeenAt: r.receivedAt,
     lastSeenAt: r.receivedAt,
     reportCount: n,
@@ -109,6 +123,13 @@ export async function ingestReports(db: Db, reports: readonly IngestReport[]): P
           protocol: excluded("protocol"),
           agentVersion: excluded("agent_version"),
           clientAddr: excluded("client_addr"),
+          bootId: sql`COALESCE(excluded.boot_id, ${hosts.bootId})`,
+          platform: sql`COALESCE(excluded.platform, ${hosts.platform})`,
+          firstVersion: sql`COALESCE(excluded.first_version, ${hosts.firstVersion})`,
+          wariness: sql`COALESCE(excluded.wariness, ${hosts.wariness})`,
+          // Only update checks carry a decision; event-only reports keep the last one.
+          offeredVersion: sql`CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN ${hosts.offeredVersion} ELSE excluded.offered_version END`,
+          holdReason: sql`CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN ${hosts.holdReason} ELSE excluded.hold_reason END`,
           lastSeenAt: sql`GREATEST(${hosts.lastSeenAt}, excluded.last_seen_at)`,
           reportCount: sql`${hosts.reportCount} + excluded.report_count`,
         },

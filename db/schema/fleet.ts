@@ -6,6 +6,8 @@ import {
   index,
   integer,
   jsonb,
+  primaryKey,
+  real,
   pgTable,
   text,
   timestamp,
@@ -35,6 +37,11 @@ export const channels = pgTable("channels", {
   targetReleaseId: uuid("target_release_id"),
   paused: boolean("paused").notNull().default(false),
   pausedReason: text("paused_reason"),
+  // Throttled rollout of the current target (Cincinnati wariness): the share of hosts offered
+  // the target grows from `rolloutStartValue` to 1 over `rolloutDurationMinutes`.
+  rolloutStartedAt: timestamp("rollout_started_at", { withTimezone: true }),
+  rolloutDurationMinutes: integer("rollout_duration_minutes").notNull().default(0),
+  rolloutStartValue: real("rollout_start_value").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -44,6 +51,8 @@ export const releases = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     osFamily: text("os_family", { enum: OS_FAMILIES }).notNull(),
+    // The channel / stream the release was published on (FCOS streams have their own builds).
+    channelId: text("channel_id").references(() => channels.id, { onDelete: "set null" }),
     version: text("version").notNull(),
     arch: text("arch").notNull(),
     payloadUrl: text("payload_url"),
@@ -52,12 +61,19 @@ export const releases = pgTable(
     sha1Base64: text("sha1_base64"),
     sha256Base64: text("sha256_base64"),
     ostreeChecksum: text("ostree_checksum"),
+    // Cincinnati graph flags: hosts below a barrier must pass through it; a dead end has no way on.
+    barrier: boolean("barrier").notNull().default(false),
+    barrierReason: text("barrier_reason"),
+    deadend: boolean("deadend").notNull().default(false),
+    deadendReason: text("deadend_reason"),
     notes: text("notes").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // One release per (family, version, arch): protocol lookups resolve by exactly these.
     uniqueIndex("releases_family_version_arch_uq").on(t.osFamily, t.version, t.arch),
+    // Graph and catalog: the releases of one channel and arch.
+    index("releases_channel_arch_idx").on(t.channelId, t.arch),
   ],
 );
 
@@ -94,6 +110,17 @@ export const hosts = pgTable(
     protocol: text("protocol", { enum: PROTOCOLS }).notNull(),
     agentVersion: text("agent_version"),
     clientAddr: text("client_addr"),
+    // Omaha bootid: a new value means the host rebooted.
+    bootId: text("boot_id"),
+    // Omaha oem / Zincati platform: ami, azure, metal, qemu, …
+    platform: text("platform"),
+    // Omaha alephversion: the first version ever installed.
+    firstVersion: text("first_version"),
+    // Cincinnati rollout_wariness the host sent (0–1), if any.
+    wariness: real("wariness"),
+    // What the last update check answered: a version offered, or why nothing was.
+    offeredVersion: text("offered_version"),
+    holdReason: text("hold_reason"),
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     reportCount: integer("report_count").notNull().default(1),
@@ -146,4 +173,25 @@ export const hostReports = pgTable(
     // Fleet-wide history by time range, and retention pruning.
     index("host_reports_time_idx").on(t.receivedAt),
   ],
+);
+
+/** FleetLock reboot semaphores, one per group; rows are locked while slots are counted. */
+export const fleetLockGroups = pgTable("fleet_lock_groups", {
+  id: text("id").primaryKey(),
+  totalSlots: integer("total_slots").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const fleetLockHolders = pgTable(
+  "fleet_lock_holders",
+  {
+    groupId: text("group_id")
+      .notNull()
+      .references(() => fleetLockGroups.id, { onDelete: "cascade" }),
+    // The FleetLock client id (Zincati sends the node's app-specific machine id).
+    holderId: text("holder_id").notNull(),
+    acquiredAt: timestamp("acquired_at", { withTimezone: true }).notNull().defaultNow(),
+    clientAddr: text("client_addr"),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.holderId] })],
 );

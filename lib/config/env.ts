@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   FLOTILLA_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   FLOTILLA_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "at least 8 characters").optional()),
   FLOTILLA_ENROLLMENT_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
+  FLOTILLA_OMAHA_PATH_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, "8–128 letters, digits, _ or -").optional()),
   FLOTILLA_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   FLOTILLA_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   FLOTILLA_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),

@@ -12,6 +12,7 @@ import {
   SetupSchema,
   UserPatchSchema,
 } from "./schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -121,6 +122,24 @@ export function openApiDocument(): JsonSchema {
         get: op({ summary: "Groups, and group names hosts asked for that do not exist yet", permission: "fleet:read" }),
         post: op({ summary: "Create a group", permission: "fleet:write", body: schemaOf(NewGroupSchema), ok: 201 }),
       },
+      "/api/v1/channels/{id}/target": {
+        post: op({ summary: "Point a channel at a release, optionally as a throttled rollout", permission: "fleet:write", params: [idParam], body: schemaOf(ChannelTargetSchema) }),
+      },
+      "/api/v1/channels/{id}/pause": {
+        post: op({ summary: "Pause or resume a channel (reason required)", permission: "fleet:write", params: [idParam], body: schemaOf(ChannelPauseSchema) }),
+      },
+      "/api/v1/releases": {
+        get: op({ summary: "Release catalog", permission: "fleet:read", params: [{ name: "channel", in: "query", schema: str }, { name: "os", in: "query", schema: str }] }),
+        post: op({ summary: "Add a release", permission: "fleet:write", body: schemaOf(NewReleaseSchema), ok: 201 }),
+      },
+      "/api/v1/releases/import": { post: op({ summary: "Import releases from a JSON file (all or nothing)", permission: "fleet:write", body: schemaOf(ReleaseImportSchema), ok: 201 }) },
+      "/api/v1/fleetlock": { get: op({ summary: "FleetLock reboot semaphores with their holders", permission: "fleet:read" }) },
+      "/api/v1/fleetlock/{group}": {
+        put: op({ summary: "Set a group's reboot slot count", permission: "fleet:write", params: [{ name: "group", in: "path", schema: str }], body: schemaOf(RebootSlotsSchema) }),
+      },
+      "/api/v1/fleetlock/{group}/release": {
+        post: op({ summary: "Release a stuck reboot slot", permission: "fleet:write", params: [{ name: "group", in: "path", schema: str }], body: schemaOf(ReleaseSlotSchema) }),
+      },
       "/api/v1/users": {
         get: op({ summary: "Users", permission: "users:manage" }),
         post: op({ summary: "Create a user", permission: "users:manage", body: schemaOf(NewUserSchema), ok: 201 }),
@@ -138,6 +157,14 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/api-tokens/{id}": { delete: op({ summary: "Revoke", permission: "tokens:manage", params: [idParam] }) },
       "/api/v1/audit": { get: op({ summary: "Operator audit log, newest first", permission: "audit:read" }) },
       "/api/v1/audit/verify": { get: op({ summary: "Verify the audit hash chain; names the first broken row", permission: "audit:read" }) },
+      "/v1/update/": {
+        post: { summary: "Omaha v3 for Flatcar update_engine (XML; also /v1/update and /v1/update/<token>)", tags: ["agent"], security: [], responses: { "200": { description: "Omaha response" }, "400": { description: "Malformed request" } } },
+      },
+      "/v1/graph": {
+        get: { summary: "Cincinnati update graph for Zincati", tags: ["agent"], security: [], responses: { "200": { description: "Graph" }, "400": { description: "{kind, value}" } } },
+      },
+      "/v1/pre-reboot": { post: { summary: "FleetLock: take a reboot slot", tags: ["agent"], security: [], responses: { "200": { description: "Slot held" }, "409": { description: "All slots taken" } } } },
+      "/v1/steady-state": { post: { summary: "FleetLock: release a reboot slot", tags: ["agent"], security: [], responses: { "200": { description: "Released" } } } },
       "/healthz": { get: { summary: "200 when the database answers, 503 otherwise", security: [], responses: { "200": { description: "OK" }, "503": { description: "Database unavailable" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", security: [], responses: { "200": { description: "OK" } } } },
     },

@@ -25,7 +25,7 @@ describe.each(testDatabases())("native agent endpoint on $name", (target) => {
     await database?.dispose();
   });
 
-  const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+  const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/v1/agent/report`, {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },

@@ -1,0 +1,60 @@
+import type { Db } from "../client";
+import { channels, groups, releases } from "../schema/fleet";
+import { channelArchKey, type PolicySnapshot, type ReleaseInfo } from "@/lib/update/policy";
+import { compareVersions } from "@/lib/update/version";
+
+/**
+ * Loads everything the update decision reads. Groups, channels and releases number in the
+ * hundreds, not millions, so the agent endpoints keep the whole snapshot in memory.
+ */
+export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
+  const [g, c, r] = await Promise.all([
+    db.select({ id: groups.id, channelId: groups.channelId }).from(groups),
+    db.select().from(channels),
+    db.select().from(releases),
+  ]);
+  const byKey = new Map<string, ReleaseInfo[]>();
+  const rel: ReleaseInfo[] = r.map((x) => ({
+    id: x.id,
+    osFamily: x.osFamily,
+    channelId: x.channelId,
+    version: x.version,
+    arch: x.arch,
+    payloadUrl: x.payloadUrl,
+    payloadName: x.payloadName,
+    sizeBytes: x.sizeBytes,
+    sha1Base64: x.sha1Base64,
+    sha256Base64: x.sha256Base64,
+    ostreeChecksum: x.ostreeChecksum,
+    barrier: x.barrier,
+    barrierReason: x.barrierReason,
+    deadend: x.deadend,
+    deadendReason: x.deadendReason,
+  }));
+  for (const x of rel) {
+    if (!x.channelId) continue;
+    const k = channelArchKey(x.channelId, x.arch);
+    byKey.set(k, [...(byKey.get(k) ?? []), x]);
+  }
+  for (const list of byKey.values()) list.sort((a, b) => compareVersions(a.version, b.version));
+  return {
+    groups: new Map(g.map((x) => [x.id, x])),
+    channels: new Map(
+      c.map((x) => [
+        x.id,
+        {
+          id: x.id,
+          osFamily: x.osFamily,
+          targetReleaseId: x.targetReleaseId,
+          paused: x.paused,
+          pausedReason: x.pausedReason,
+          rolloutStartedAt: x.rolloutStartedAt,
+          rolloutDurationMinutes: x.rolloutDurationMinutes,
+          rolloutStartValue: x.rolloutStartValue,
+        },
+      ]),
+    ),
+    releases: new Map(rel.map((x) => [x.id, x])),
+    releasesByChannelArch: byKey,
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { channel, release } from "../update/test-fixtures";
+import { buildGraph, derivedWariness, GraphQuerySchema, nextUpdate, rolloutReach } from "./graph";
+
+const r = (version: string, extra: Parameters<typeof release>[0] extends infer T ? Partial<T> : never = {}) =>
+  release({ version, osFamily: "fcos", channelId: "fcos-stable", ostreeChecksum: `c${version.replace(/\D/g, "")}`, payloadUrl: null, sha1Base64: null, sha256Base64: null, ...extra });
+
+const v1 = r("40.20240301.3.0");
+const v2 = r("40.20240316.3.0");
+const v3 = r("40.20240401.3.0");
+const v4 = r("40.20240416.3.0");
+const now = new Date("2026-11-27T12:00:00Z");
+
+function assertValid(g: ReturnType<typeof buildGraph>) {
+  for (const n of g.nodes) for (const v of Object.values(n.metadata)) expect(typeof v).toBe("string");
+  for (const [a, b] of g.edges) {
+    expect(g.nodes[a]).toBeDefined();
+    expect(g.nodes[b]).toBeDefined();
+  }
+  expect(g.nodes.map((n) => n.metadata["org.fedoraproject.coreos.releases.age_index"])).toEqual(g.nodes.map((_, i) => String(i)));
+}
+
+describe("Cincinnati graph", () => {
+  it("gives every older release an edge to the target, with string metadata and age order", () => {
+    const g = buildGraph({ releases: [v3, v1, v4, v2], channel: channel({ id: "fcos-stable", osFamily: "fcos", targetReleaseId: v3.id }), wariness: 0.5, now });
+    assertValid(g);
+    expect(g.nodes.map((n) => n.version)).toEqual([v1, v2, v3, v4].map((x) => x.version));
+    expect(g.edges).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect(nextUpdate(g, v1.ostreeChecksum!)?.version).toBe(v3.version);
+    expect(nextUpdate(g, v3.ostreeChecksum!)).toBeNull();
+    expect(nextUpdate(g, "unknown")).toBeNull();
+  });
+
+  it("serves no edges when the channel is paused or has no target", () => {
+    expect(buildGraph({ releases: [v1, v2], channel: channel({ id: "fcos-stable", paused: true, targetReleaseId: v2.id }), wariness: 0, now }).edges).toEqual([]);
+    expect(buildGraph({ releases: [v1, v2], channel: channel({ id: "fcos-stable" }), wariness: 0, now }).edges).toEqual([]);
+    expect(buildGraph({ releases: [v1, v2], channel: null, wariness: 0, now }).edges).toEqual([]);
+  });
+
+  it("routes through barriers and leaves dead ends without a way out", () => {
+    const barrier = { ...v2, barrier: true, barrierReason: "migrates storage" };
+    const dead = { ...v1, deadend: true, deadendReason: "broken networking" };
+    const g = buildGraph({ releases: [dead, barrier, v3, v4], channel: channel({ id: "fcos-stable", targetReleaseId: v4.id }), wariness: 0, now });
+    assertValid(g);
+    expect(g.edges).toEqual([
+      [1, 3],
+      [2, 3],
+    ]);
+    expect(g.nodes[1]!.metadata).toMatchObject({ "org.fedoraproject.coreos.updates.barrier": "true", "org.fedoraproject.coreos.updates.barrier_reason": "migrates storage" });
+    expect(g.nodes[0]!.metadata).toMatchObject({ "org.fedoraproject.coreos.updates.deadend": "true", "org.fedoraproject.coreos.updates.deadend_reason": "broken networking" });
+    const g2 = buildGraph({ releases: [v1, barrier, v3, v4], channel: channel({ id: "fcos-stable", targetReleaseId: v4.id }), wariness: 0, now });
+    expect(g2.edges).toContainEqual([0, 1]);
+  });
+
+  it("throttles a rollout by wariness: reach grows from start_value to 1 over the duration", () => {
+    const c = channel({ id: "fcos-stable", targetReleaseId: v2.id, rolloutStartedAt: new Date(now.getTime() - 30 * 60_000), rolloutDurationMinutes: 60, rolloutStartValue: 0.2 });
+    expect(rolloutReach(c, now)).toBeCloseTo(0.6);
+    const eager = buildGraph({ releases: [v1, v2], channel: c, wariness: 0.5, now });
+    const wary = buildGraph({ releases: [v1, v2], channel: c, wariness: 0.7, now });
+    expect(eager.edges).toEqual([[0, 1]]);
+    expect(wary.edges).toEqual([]);
+    expect(eager.nodes[1]!.metadata).toMatchObject({
+      "org.fedoraproject.coreos.updates.rollout": "true",
+      "org.fedoraproject.coreos.updates.start_value": "0.2",
+      "org.fedoraproject.coreos.updates.duration_minutes": "60",
+      "org.fedoraproject.coreos.updates.start_epoch": String(Math.floor((now.getTime() - 30 * 60_000) / 1000)),
+    });
+    expect(buildGraph({ releases: [v1, v2], channel: c, wariness: 0.99, now: new Date(now.getTime() + 3600_000) }).edges).toEqual([[0, 1]]);
+  });
+
+  it("derives a stable wariness in [0,1) from the node id", () => {
+    const w = derivedWariness("c988d2509fdf5cdcbed39037c56406fb");
+    expect(w).toBe(derivedWariness("C988D2509FDF5CDCBED39037C56406FB"));
+    expect(w).toBeGreaterThanOrEqual(0);
+    expect(w).toBeLessThan(1);
+    const spread = Array.from({ length: 1000 }, (_, i) => derivedWariness(i.toString(16).padStart(32, "0")));
+    expect(spread.filter((x) => x < 0.5).length).toBeGreaterThan(400);
+    expect(spread.filter((x) => x < 0.5).length).toBeLessThan(600);
+  });
+
+  it("requires basearch and stream and validates the rest", () => {
+    expect(GraphQuerySchema.safeParse({ stream: "stable" }).success).toBe(false);
+    expect(GraphQuerySchema.safeParse({ basearch: "x86_64" }).success).toBe(false);
+    expect(GraphQuerySchema.safeParse({ basearch: "x86_64", stream: "stable", group: "a b" }).success).toBe(false);
+    expect(GraphQuerySchema.safeParse({ basearch: "x86_64", stream: "stable", rollout_wariness: "2" }).success).toBe(false);
+    expect(GraphQuerySchema.parse({ basearch: "x86_64", stream: "stable" }).group).toBe("default");
+  });
+});

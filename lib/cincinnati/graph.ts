@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { GROUP_NAME } from "../agent/native-report";
+import { normalizeArch } from "../agent/machine-id";
+import type { ChannelInfo, ReleaseInfo } from "../update/policy";
+import { compareVersions } from "../update/version";
+
+const PREFIX = "org.fedoraproject.coreos.";
+
+export interface GraphNode {
+  version: string;
+  payload: string;
+  metadata: Record<string, string>;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: Array<[number, number]>;
+}
+
+/** Zincati's query parameters; `basearch` and `stream` are required. */
+export const GraphQuerySchema = z.object({
+  basearch: z.string().min(1, "required").max(32).regex(/^[a-z0-9_]+$/, "must be an architecture like x86_64"),
+  stream: z.string().min(1, "required").max(64).regex(GROUP_NAME, "letters, digits, . and - only"),
+  os_version: z.string().max(64).regex(/^[0-9A-Za-z.+_~-]*$/).optional(),
+  os_checksum: z.string().max(128).regex(/^[0-9a-fA-F]*$/, "must be hex").optional(),
+  group: z.string().max(64).regex(GROUP_NAME, "letters, digits, . and - only").default("default"),
+  node_uuid: z.string().max(64).regex(/^[0-9a-fA-F-]*$/, "must be hex").optional(),
+  platform: z.string().max(64).regex(/^[a-z0-9_-]*$/i).optional(),
+  rollout_wariness: z.coerce.number().min(0).max(1).optional(),
+});
+export type GraphQuery = z.output<typeof GraphQuerySchema>;
+
+export function graphArch(basearch: string): string {
+  return normalizeArch(basearch);
+}
+
+/** A stable wariness in [0, 1) from the node id, for clients that send none (FNV-1a). */
+export function derivedWariness(nodeUuid: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of nodeUuid.toLowerCase()) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h / 2 ** 32;
+}
+
+/** Share of the fleet a throttled rollout has reached at `now` (1 when not throttled). */
+export function rolloutReach(channel: ChannelInfo, now: Date): number {
+  if (!channel.rolloutStartedAt || channel.rolloutDurationMinutes <= 0) return 1;
+  const elapsed = (now.getTime() - channel.rolloutStartedAt.getTime()) / 60_000;
+  const progress = Math.min(1, Math.max(0, elapsed / channel.rolloutDurationMinutes));
+  return channel.rolloutStartValue + (1 - channel.rolloutStartValue) * progress;
+}
+
+export interface GraphInput {
+  /** The stream's releases for the client's arch (any order). */
+  releases: ReleaseInfo[];
+  channel: ChannelInfo | null;
+  /** The client's wariness (sent, or derived from node_uuid). */
+  wariness: number;
+  now: Date;
+}
+
+/**
+ * The update graph one Zincati client sees. The edge set is the policy: every release below
+ * the channel target gets an edge to it (or to the first barrier on the way), a paused or
+ * target-less channel serves no edges, a dead end has no way out, and during a throttled
+ * rollout the edges to the target are hidden from clients warier than the rollout's reach.
+ */
+export function buildGraph(input: GraphInput): Graph {
+  const releases = input.releases.filter((r) => r.ostreeChecksum).sort((a, b) => compareVersions(a.version, b.version));
+  const target = input.channel?.targetReleaseId ? releases.find((r) => r.id === input.channel!.targetReleaseId) : undefined;
+  const nodes: GraphNode[] = releases.map((r, i) => ({
+    version: r.version,
+    payload: r.ostreeChecksum!,
+    metadata: {
+      [`${PREFIX}scheme`]: "checksum",
+      [`${PREFIX}releases.age_index`]: String(i),
+      ...(r.barrier ? { [`${PREFIX}updates.barrier`]: "true", [`${PREFIX}updates.barrier_reason`]: r.barrierReason ?? "barrier release" } : {}),
+      ...(r.deadend ? { [`${PREFIX}updates.deadend`]: "true", [`${PREFIX}updates.deadend_reason`]: r.deadendReason ?? "dead-end release" } : {}),
+    },
+  }));
+  const edges: Array<[number, number]> = [];
+  const channel = input.channel;
+  if (!channel || channel.paused || !target) return { nodes, edges };
+  const targetIndex = releases.indexOf(target);
+  const throttled = channel.rolloutStartedAt !== null && channel.rolloutDurationMinutes > 0;
+  if (throttled) {
+    const meta = nodes[targetIndex]!.metadata;
+    meta[`${PREFIX}updates.rollout`] = "true";
+    meta[`${PREFIX}updates.start_epoch`] = String(Math.floor(channel.rolloutStartedAt!.getTime() / 1000));
+    meta[`${PREFIX}updates.start_value`] = String(channel.rolloutStartValue);
+    meta[`${PREFIX}updates.duration_minutes`] = String(channel.rolloutDurationMinutes);
+  }
+  const targetVisible = input.wariness <= rolloutReach(channel, input.now);
+  for (let i = 0; i < targetIndex; i++) {
+    if (releases[i]!.deadend) continue;
+    // The first barrier above this node (and at or below the target) is as far as it may go.
+    let to = targetIndex;
+    for (let j = i + 1; j < targetIndex; j++) {
+      if (releases[j]!.barrier) {
+        to = j;
+        break;
+      }
+    }
+    if (to === targetIndex && !targetVisible) continue;
+    edges.push([i, to]);
+  }
+  return { nodes, edges };
+}
+
+/** Zincati's own choice from a graph (used by tests and the simulator): the newest target. */
+export function nextUpdate(graph: Graph, bootedChecksum: string): GraphNode | null {
+  const from = graph.nodes.findIndex((n) => n.payload === bootedChecksum);
+  if (from === -1) return null;
+  const targets = graph.edges.filter(([f]) => f === from).map(([, t]) => graph.nodes[t]!);
+  targets.sort((a, b) => Number(b.metadata[`${PREFIX}releases.age_index`]) - Number(a.metadata[`${PREFIX}releases.age_index`]));
+  return targets[0] ?? null;
+}

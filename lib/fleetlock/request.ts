@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { GROUP_NAME } from "../agent/native-report";
+
+/** The small fixed set of error kinds Flotilla's FleetLock endpoints answer with. */
+export const FLEETLOCK_ERROR_KINDS = [
+  "missing_header",
+  "invalid_body",
+  "invalid_client_params",
+  "failed_lock_semaphore_full",
+  "method_not_allowed",
+  "unavailable",
+] as const;
+export type FleetLockErrorKind = (typeof FLEETLOCK_ERROR_KINDS)[number];
+
+export const FleetLockBodySchema = z.object({
+  client_params: z.object({
+    id: z.string().min(1, "must be non-empty").max(128),
+    group: z.string().min(1, "must be non-empty").max(64).regex(GROUP_NAME, "must match ^[a-zA-Z0-9.-]+$"),
+  }),
+});
+export type FleetLockBody = z.output<typeof FleetLockBodySchema>;
+
+export class FleetLockError extends Error {
+  constructor(
+    readonly status: number,
+    readonly kind: FleetLockErrorKind,
+    readonly value: string,
+  ) {
+    super(value);
+  }
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { decodeErrorCode } from "./error-codes";
+import { describeEvent, omahaOutcome } from "./lifecycle";
+import { OmahaRequestError, parseOmahaRequest } from "./request";
+import { buildOmahaResponse } from "./response";
+
+// The real request from protocols.md (a Flatcar node, 2019).
+const SAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
+<request protocol="3.0" version="update_engine-0.4.10" updaterversion="update_engine-0.4.10" installsource="scheduler" ismachine="1">
+    <os version="Chateau" platform="CoreOS" sp="2191.0.0_x86_64"></os>
+    <app appid="{e96281a6-d1af-4bde-9a0a-97b76e56dc57}" version="2191.0.0" track="alpha" bootid="{90b0e235-2b50-4a0e-9619-bc014ca2fcfd}" oem="" oemversion="" alephversion="2191.0.0" machineid="592cfdb69c7f4a29a6b361b60cedd954" lang="en-US" board="amd64-usr" hardware_class="" delta_okay="false" >
+        <ping active="1"></ping>
+        <updatecheck></updatecheck>
+        <event eventtype="3" eventresult="2" previousversion="0.0.0.0"></event>
+    </app>
+</request>`;
+
+describe("Omaha request parsing", () => {
+  it("reads the real update_engine sample", () => {
+    const r = parseOmahaRequest(SAMPLE);
+    expect(r).toMatchObject({ protocol: "3.0", updaterVersion: "update_engine-0.4.10", installSource: "scheduler", osSp: "2191.0.0_x86_64" });
+    expect(r.apps).toHaveLength(1);
+    expect(r.apps[0]).toEqual({
+      appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57",
+      version: "2191.0.0",
+      track: "alpha",
+      machineId: "592cfdb69c7f4a29a6b361b60cedd954",
+      bootId: "{90b0e235-2b50-4a0e-9619-bc014ca2fcfd}",
+      oem: null,
+      oemVersion: null,
+      alephVersion: "2191.0.0",
+      machineAlias: null,
+      board: "amd64-usr",
+      arch: "amd64",
+      ping: true,
+      updateCheck: true,
+      events: [{ type: 3, result: 2, previousVersion: null, errorCode: null }],
+    });
+  });
+
+  it("accepts the app id in any case without braces and defaults the track", () => {
+    const xml = SAMPLE.replace("{e96281a6-d1af-4bde-9a0a-97b76e56dc57}", "E96281A6-D1AF-4BDE-9A0A-97B76E56DC57").replace(' track="alpha"', "");
+    expect(parseOmahaRequest(xml).apps[0]).toMatchObject({ appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", track: "stable" });
+  });
+
+  it("takes the arch from os@sp when board is missing", () => {
+    const xml = SAMPLE.replace(' board="amd64-usr"', "").replace("2191.0.0_x86_64", "2191.0.0_aarch64");
+    expect(parseOmahaRequest(xml).apps[0]?.arch).toBe("arm64");
+  });
+
+  it.each([
+    ["not XML", "hello", /root element|malformed/],
+    ["truncated XML", SAMPLE.slice(0, 300), /malformed|root/],
+    ["a DOCTYPE", `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]>${SAMPLE.slice(SAMPLE.indexOf("<request"))}`, /DOCTYPE/],
+    ["an entity bomb", `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><request protocol="3.0">&lol2;</request>`, /DOCTYPE/],
+    ["a wrong protocol", SAMPLE.replace('protocol="3.0"', 'protocol="2.0"'), /protocol/],
+    ["no app", '<request protocol="3.0"></request>', /no <app>/],
+    ["a missing machineid", SAMPLE.replace(' machineid="592cfdb69c7f4a29a6b361b60cedd954"', ""), /machineid/],
+    ["a bad version", SAMPLE.replace('version="2191.0.0" track', 'version="" track'), /version/],
+    ["a non-numeric event", SAMPLE.replace('eventtype="3"', 'eventtype="three"'), /eventtype/],
+    ["an oversized body", SAMPLE + " ".repeat(70_000), /larger than/],
+  ])("refuses %s with a reason", (_what, xml, reason) => {
+    expect(() => parseOmahaRequest(xml)).toThrow(reason);
+  });
+
+  it("refuses an unknown app id, keeping the id for an Omaha-shaped answer", () => {
+    try {
+      parseOmahaRequest(SAMPLE.replace("e96281a6-d1af-4bde-9a0a-97b76e56dc57", "deadbeef-0000-0000-0000-000000000000"));
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(OmahaRequestError);
+      expect(err).toMatchObject({ kind: "unknown_app", appId: "{deadbeef-0000-0000-0000-000000000000}" });
+    }
+  });
+});
+
+describe("Omaha error codes", () => {
+  it("masks flag bits before decoding", () => {
+    expect(decodeErrorCode(268435490)).toEqual({ code: 34, name: "OmahaResponseInvalid", flags: ["nonOfficialServer"] });
+    expect(decodeErrorCode(44)).toEqual({ code: 44, name: "RollbackDetected", flags: [] });
+    expect(decodeErrorCode((1 << 31) | (1 << 30) | 10)).toEqual({ code: 10, name: "PayloadHashMismatchError", flags: ["devMode", "resumed"] });
+    expect(decodeErrorCode(2404).name).toBe("OmahaRequestHTTPResponse404");
+  });
+});
+
+describe("Omaha lifecycle", () => {
+  const app = (events: Array<[number, number, string?, number?]>) => ({
+    ...parseOmahaRequest(SAMPLE).apps[0]!,
+    events: events.map(([type, result, previousVersion, errorCode]) => ({ type, result, previousVersion: previousVersion ?? null, errorCode: errorCode ?? null })),
+  });
+
+  it.each([
+    [[[13, 1]], "downloading"],
+    [[[14, 1]], "downloaded"],
+    [[[3, 1]], "staged"],
+    [[[3, 2, "2135.0.0"]], "idle"],
+    [[[3, 9]], "idle"],
+    [[[3, 0, undefined, 268435466]], "error"],
+    [[[3, 0, undefined, 44]], "rolled_back"],
+    [[[14, 1], [3, 1]], "staged"],
+  ] as const)("events %j leave the host %s", (events, state) => {
+    expect(omahaOutcome(app(events.map((e) => [...e])), false).state).toBe(state);
+  });
+
+  it("records the decoded error and the previous version", () => {
+    expect(omahaOutcome(app([[3, 0, undefined, 268435490]]), false)).toMatchObject({ errorCode: "34", errorMessage: "OmahaResponseInvalid [nonOfficialServer]" });
+    expect(omahaOutcome(app([[3, 2, "2135.0.0"]]), false)).toMatchObject({ previousVersion: "2135.0.0", errorCode: null });
+  });
+
+  it("a check answered with an offer means the host is about to download", () => {
+    expect(omahaOutcome(app([]), true).state).toBe("checking");
+    expect(omahaOutcome(app([[3, 2]]), true).state).toBe("checking");
+    expect(omahaOutcome(app([]), false).state).toBe("idle");
+  });
+
+  it("names events for the history", () => {
+    expect(describeEvent({ type: 3, result: 0, previousVersion: null, errorCode: 44 })).toBe("rollback detected (GRUB fell back)");
+    expect(describeEvent({ type: 13, result: 1, previousVersion: null, errorCode: null })).toBe("download started");
+  });
+});
+
+describe("Omaha responses", () => {
+  it("no update: exactly the shape update_engine parses", () => {
+    expect(buildOmahaResponse([{ appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", status: "ok", ping: true, updateCheck: true, eventCount: 1, offer: null }])).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><daystart elapsed_seconds="0"></daystart><app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"></updatecheck><event status="ok"></event></app></response>\n`,
+    );
+  });
+
+  it("update: urls, manifest, package and postinstall action in order", () => {
+    const xml = buildOmahaResponse([
+      {
+        appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57",
+        status: "ok",
+        ping: false,
+        updateCheck: true,
+        eventCount: 0,
+        offer: { version: "3374.2.5", codebase: "https://update.example/amd64-usr/3374.2.5/", packageName: "flatcar_production_update.gz", sizeBytes: 364314900, sha1Base64: "c2hhMQ==", sha256Base64: "c2hhMjU2" },
+      },
+    ]);
+    expect(xml).toContain(
+      `<updatecheck status="ok"><urls><url codebase="https://update.example/amd64-usr/3374.2.5/"></url></urls><manifest version="3374.2.5"><packages><package name="flatcar_production_update.gz" hash="c2hhMQ==" size="364314900" required="true"></package></packages><actions><action event="postinstall" sha256="c2hhMjU2" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck>`,
+    );
+    expect(xml).not.toContain("<ping");
+  });
+});

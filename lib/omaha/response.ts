@@ -1,0 +1,59 @@
+import { FLATCAR_APP_ID } from "./request";
+
+/** What to offer one host: a release payload, or nothing. */
+export interface OmahaOffer {
+  version: string;
+  /** Base URL the client appends the package name to; must end in "/". */
+  codebase: string;
+  packageName: string;
+  sizeBytes: number;
+  sha1Base64: string;
+  sha256Base64: string;
+}
+
+export interface OmahaAppAnswer {
+  appId: string;
+  status: "ok" | "error-unknownApplication";
+  ping: boolean;
+  updateCheck: boolean;
+  eventCount: number;
+  offer: OmahaOffer | null;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * The response update_engine parses: `daystart`, then per app `ping`, `updatecheck` (with
+ * urls and manifest when offering) and one `event` ack per event, in that order.
+ */
+export function buildOmahaResponse(apps: OmahaAppAnswer[]): string {
+  let out = `<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><daystart elapsed_seconds="0"></daystart>`;
+  for (const a of apps) {
+    out += `<app appid="${esc(a.appId)}" status="${a.status}">`;
+    if (a.status === "ok") {
+      if (a.ping) out += `<ping status="ok"></ping>`;
+      if (a.updateCheck) out += updateCheck(a.offer);
+      for (let i = 0; i < a.eventCount; i++) out += `<event status="ok"></event>`;
+    }
+    out += `</app>`;
+  }
+  return `${out}</response>\n`;
+}
+
+function updateCheck(offer: OmahaOffer | null): string {
+  if (!offer) return `<updatecheck status="noupdate"></updatecheck>`;
+  return (
+    `<updatecheck status="ok"><urls><url codebase="${esc(offer.codebase)}"></url></urls>` +
+    `<manifest version="${esc(offer.version)}"><packages><package name="${esc(offer.packageName)}" hash="${esc(offer.sha1Base64)}" size="${offer.sizeBytes}" required="true"></package></packages>` +
+    `<actions><action event="postinstall" sha256="${esc(offer.sha256Base64)}" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck>`
+  );
+}
+
+/** An Omaha-shaped refusal for an unknown application id. */
+export function unknownAppResponse(appId: string): string {
+  return buildOmahaResponse([{ appId, status: "error-unknownApplication", ping: false, updateCheck: false, eventCount: 0, offer: null }]);
+}
+
+export { FLATCAR_APP_ID };

@@ -1,0 +1,67 @@
+import type { OsFamily } from "../agent/native-report";
+
+/** A release as the protocols need it. */
+export interface ReleaseInfo {
+  id: string;
+  osFamily: OsFamily;
+  channelId: string | null;
+  version: string;
+  arch: string;
+  payloadUrl: string | null;
+  payloadName: string | null;
+  sizeBytes: number | null;
+  sha1Base64: string | null;
+  sha256Base64: string | null;
+  ostreeChecksum: string | null;
+  barrier: boolean;
+  barrierReason: string | null;
+  deadend: boolean;
+  deadendReason: string | null;
+}
+
+export interface ChannelInfo {
+  id: string;
+  osFamily: OsFamily;
+  targetReleaseId: string | null;
+  paused: boolean;
+  pausedReason: string | null;
+  rolloutStartedAt: Date | null;
+  rolloutDurationMinutes: number;
+  rolloutStartValue: number;
+}
+
+export interface GroupInfo {
+  id: string;
+  channelId: string | null;
+}
+
+/** Everything the update decision reads, loaded once and cached by the server. */
+export interface PolicySnapshot {
+  groups: Map<string, GroupInfo>;
+  channels: Map<string, ChannelInfo>;
+  releases: Map<string, ReleaseInfo>;
+  /** Releases of a channel, per arch, oldest first. */
+  releasesByChannelArch: Map<string, ReleaseInfo[]>;
+}
+
+export function channelArchKey(channelId: string, arch: string): string {
+  return `${channelId}\u0000${arch}`;
+}
+
+/**
+ * Which channel a host follows: its group's channel when the group exists and has one;
+ * otherwise the channel named like the Omaha track / Zincati stream for its OS family
+ * (`stable`, or `fcos-stable` when `stable` belongs to the other family).
+ */
+export function resolveChannel(p: PolicySnapshot, osFamily: OsFamily, groupId: string, trackOrStream: string | null): ChannelInfo | null {
+  const g = p.groups.get(groupId);
+  if (g?.channelId) {
+    const c = p.channels.get(g.channelId);
+    if (c) return c;
+  }
+  if (!trackOrStream) return null;
+  const direct = p.channels.get(trackOrStream);
+  if (direct && direct.osFamily === osFamily) return direct;
+  const prefixed = p.channels.get(`${osFamily}-${trackOrStream}`);
+  return prefixed && prefixed.osFamily === osFamily ? prefixed : null;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { decideUpdate } from "./decide";
+import { channel, release } from "./test-fixtures";
+import { channelArchKey, resolveChannel, type ChannelInfo, type PolicySnapshot, type ReleaseInfo } from "./policy";
+import { compareVersions } from "./version";
+
+function snapshot(releases: ReleaseInfo[], channels: ChannelInfo[], groups: Array<{ id: string; channelId: string | null }> = []): PolicySnapshot {
+  const byKey = new Map<string, ReleaseInfo[]>();
+  for (const r of releases) {
+    const k = channelArchKey(r.channelId ?? "", r.arch);
+    byKey.set(k, [...(byKey.get(k) ?? []), r]);
+  }
+  return {
+    groups: new Map(groups.map((g) => [g.id, g])),
+    channels: new Map(channels.map((c) => [c.id, c])),
+    releases: new Map(releases.map((r) => [r.id, r])),
+    releasesByChannelArch: byKey,
+  };
+}
+
+describe("version order", () => {
+  it.each([
+    ["3975.2.2", "4081.2.0", -1],
+    ["4081.2.0", "4081.2.0", 0],
+    ["4081.10.0", "4081.9.0", 1],
+    ["40.20240416.3.1", "40.20240504.3.0", -1],
+    ["3975.2", "3975.2.1", -1],
+  ])("%s vs %s", (a, b, r) => {
+    expect(Math.sign(compareVersions(a, b))).toBe(r);
+  });
+});
+
+describe("update decision", () => {
+  const old = release({ version: "3975.2.2" });
+  const target = release({ version: "4081.2.0" });
+  const armTarget = release({ version: "4081.2.0", arch: "arm64" });
+
+  it("offers the channel target to hosts below it, per architecture", () => {
+    const p = snapshot([old, target, armTarget], [channel({ targetReleaseId: target.id })]);
+    const c = p.channels.get("stable")!;
+    expect(decideUpdate(p, c, { version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: target });
+    expect(decideUpdate(p, c, { version: "3975.2.2", arch: "arm64" })).toEqual({ kind: "offer", release: armTarget });
+  });
+
+  it.each([
+    ["no channel", null, "3975.2.2", "no_channel"],
+    ["a paused channel", channel({ targetReleaseId: "r-4081.2.0-amd64", paused: true, pausedReason: "bad kernel" }), "3975.2.2", "paused"],
+    ["no target", channel(), "3975.2.2", "no_target"],
+    ["the target itself", channel({ targetReleaseId: "r-4081.2.0-amd64" }), "4081.2.0", "up_to_date"],
+    ["a newer version", channel({ targetReleaseId: "r-4081.2.0-amd64" }), "4152.0.0", "newer_than_target"],
+  ])("holds on %s", (_what, c, version, reason) => {
+    const p = snapshot([old, target], c ? [c] : []);
+    expect(decideUpdate(p, c, { version, arch: "amd64" })).toMatchObject({ kind: "hold", reason });
+  });
+
+  it("says why when the paused channel has a reason", () => {
+    const c = channel({ targetReleaseId: target.id, paused: true, pausedReason: "bad kernel" });
+    expect(decideUpdate(snapshot([target], [c]), c, { version: "1.0.0", arch: "amd64" })).toMatchObject({ detail: "channel stable paused: bad kernel" });
+  });
+
+  it("holds when the target has no payload for the host's arch", () => {
+    const c = channel({ targetReleaseId: target.id });
+    expect(decideUpdate(snapshot([target], [c]), c, { version: "1.0.0", arch: "riscv64" })).toMatchObject({ reason: "no_payload_for_arch" });
+  });
+
+  it("resolves the channel from the group, else from the track per OS family", () => {
+    const flatcar = channel();
+    const fcos = channel({ id: "fcos-stable", osFamily: "fcos" });
+    const workers = channel({ id: "workers-ch" });
+    const p = snapshot([], [flatcar, fcos, workers], [{ id: "workers", channelId: "workers-ch" }]);
+    expect(resolveChannel(p, "flatcar", "workers", "stable")?.id).toBe("workers-ch");
+    expect(resolveChannel(p, "flatcar", "default", "stable")?.id).toBe("stable");
+    expect(resolveChannel(p, "fcos", "default", "stable")?.id).toBe("fcos-stable");
+    expect(resolveChannel(p, "fcos", "default", "next")).toBeNull();
+  });
+});

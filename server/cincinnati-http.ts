@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IngestReport } from "@/db/queries/ingest";
+import { normalizeMachineId } from "@/lib/agent/machine-id";
+import { buildGraph, derivedWariness, graphArch, GraphQuerySchema, nextUpdate } from "@/lib/cincinnati/graph";
+import { channelArchKey, resolveChannel } from "@/lib/update/policy";
+import { decideUpdate } from "@/lib/update/decide";
+import type { AgentDeps } from "./agent-http";
+import { clientAddress, sendJson } from "./http-util";
+
+function graphError(res: ServerResponse, status: number, kind: string, value: string): void {
+  sendJson(res, status, { kind, value });
+}
+
+/**
+ * Cincinnati graph for Zincati. The edge set is the policy for this client; each poll with a
+ * node_uuid and os_version is also that host's report (Zincati sends no other).
+ */
+export async function handleGraph(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const parsed = GraphQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return graphError(res, 400, "invalid_params", `${issue.path.join(".")}: ${issue.message}`);
+  }
+  const q = parsed.data;
+  const arch = graphArch(q.basearch);
+  const policy = await deps.policy.get();
+  const channel = resolveChannel(policy, "fcos", q.group, q.stream);
+  const hostId = q.node_uuid ? normalizeMachineId(q.node_uuid) : null;
+  const wariness = q.rollout_wariness ?? derivedWariness(hostId ?? q.node_uuid ?? "");
+  const releases = channel ? (policy.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) : [];
+  const graph = buildGraph({ releases, channel, wariness, now: new Date() });
+
+  if (hostId && q.os_version) {
+    const next = q.os_checksum ? nextUpdate(graph, q.os_checksum.toLowerCase()) : null;
+    const decision = decideUpdate(policy, channel, { version: q.os_version, arch });
+    const holdReason = next ? null : decision.kind === "hold" ? decision.detail : "no edge from the booted release (rollout not reached, barrier or dead end)";
+    const report: IngestReport = {
+      hostId,
+      receivedAt: new Date(),
+      protocol: "cincinnati",
+      kind: "poll",
+      hostname: "",
+      osFamily: "fcos",
+      osVersion: q.os_version,
+      arch,
+      slot: null,
+      deploymentId: q.os_checksum ?? null,
+      previousVersion: null,
+      updateState: next ? "checking" : "idle",
+      errorCode: null,
+      errorMessage: null,
+      health: [],
+      labels: {},
+      groupId: q.group,
+      agentVersion: req.headers["user-agent"]?.slice(0, 64) ?? "zincati",
+      clientAddr: clientAddress(req, deps.trustProxy),
+      platform: q.platform ?? null,
+      wariness,
+      offeredVersion: next?.version ?? null,
+      holdReason,
+      detail: { stream: q.stream, ...(next ? { offered: next.version } : { hold: holdReason }) },
+    };
+    try {
+      await deps.writer.submit(report);
+    } catch {
+      return graphError(res, 503, "unavailable", "database unavailable, retry later");
+    }
+    deps.metrics.reportsIngested.inc({ protocol: "cincinnati" });
+  }
+  sendJson(res, 200, graph);
+}

@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { acquireRebootSlot, releaseRebootSlot } from "@/db/queries/fleetlock";
+import { FleetLockBodySchema, FleetLockError } from "@/lib/fleetlock/request";
+import { AppError } from "@/lib/errors";
+import type { AgentDeps } from "./agent-http";
+import { clientAddress, readBody, sendJson } from "./http-util";
+
+async function readFleetLockBody(req: IncomingMessage) {
+  if (req.headers["fleet-lock-protocol"] !== "true") {
+    req.resume();
+    throw new FleetLockError(400, "missing_header", "header fleet-lock-protocol: true is required");
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, 16 * 1024);
+  } catch (err) {
+    if (err instanceof AppError) throw new FleetLockError(err.status, "invalid_body", err.message);
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new FleetLockError(400, "invalid_body", "body is not valid JSON");
+  }
+  const parsed = FleetLockBodySchema.safeParse(json);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new FleetLockError(400, "invalid_client_params", `${i.path.join(".")}: ${i.message}`);
+  }
+  return parsed.data.client_params;
+}
+
+function sendFleetLockError(res: ServerResponse, err: unknown): void {
+  if (err instanceof FleetLockError) return sendJson(res, err.status, { kind: err.kind, value: err.value });
+  sendJson(res, 503, { kind: "unavailable", value: "lock service unavailable, retry later" }, { "retry-after": "5" });
+}
+
+/** FleetLock RecursiveLock: 200 when the client holds a slot (new or already held). */
+export async function handlePreReboot(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
+  try {
+    const p = await readFleetLockBody(req);
+    const r = await acquireRebootSlot(deps.database.db, p.group, p.id, clientAddress(req, deps.trustProxy));
+    if (!r.granted) throw new FleetLockError(409, "failed_lock_semaphore_full", `all ${r.slots} reboot slots of group ${p.group} are taken`);
+    sendJson(res, 200, { kind: "ok", value: `slot held (${r.holders}/${r.slots})` });
+  } catch (err) {
+    sendFleetLockError(res, err);
+  }
+}
+
+/** FleetLock UnlockIfHeld. */
+export async function handleSteadyState(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
+  try {
+    const p = await readFleetLockBody(req);
+    await releaseRebootSlot(deps.database.db, p.group, p.id);
+    sendJson(res, 200, { kind: "ok", value: "slot released" });
+  } catch (err) {
+    sendFleetLockError(res, err);
+  }
+}

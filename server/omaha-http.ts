@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IngestReport } from "@/db/queries/ingest";
+import { decideUpdate, type UpdateDecision } from "@/lib/update/decide";
+import { resolveChannel } from "@/lib/update/policy";
+import { omahaOutcome } from "@/lib/omaha/lifecycle";
+import { MAX_OMAHA_BODY, OmahaRequestError, parseOmahaRequest, type OmahaApp } from "@/lib/omaha/request";
+import { buildOmahaResponse, unknownAppResponse, type OmahaAppAnswer, type OmahaOffer } from "@/lib/omaha/response";
+import { AppError } from "@/lib/errors";
+import type { AgentDeps } from "./agent-http";
+import { clientAddress, readBody } from "./http-util";
+
+function sendXml(res: ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(xml), "cache-control": "no-store" });
+  res.end(xml);
+}
+
+function offerOf(d: UpdateDecision): OmahaOffer | null {
+  if (d.kind !== "offer") return null;
+  const r = d.release;
+  // A release without a complete Flatcar payload cannot be offered: update_engine would fail.
+  if (!r.payloadUrl || !r.payloadName || !r.sizeBytes || !r.sha1Base64 || !r.sha256Base64) return null;
+  return {
+    version: r.version,
+    codebase: r.payloadUrl.endsWith("/") ? r.payloadUrl : `${r.payloadUrl}/`,
+    packageName: r.payloadName,
+    sizeBytes: r.sizeBytes,
+    sha1Base64: r.sha1Base64,
+    sha256Base64: r.sha256Base64,
+  };
+}
+
+/**
+ * Omaha v3 for Flatcar's update_engine. Every request is stored as a report (check-ins and
+ * events alike) before it is answered; policy holds answer `noupdate` (an `error-*` status
+ * would become client error 34) and the reason is kept on the host.
+ */
+export async function handleOmaha(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, MAX_OMAHA_BODY);
+  } catch (err) {
+    if (err instanceof AppError) return sendXmlError(res, err.status, err.message);
+    throw err;
+  }
+  let parsed;
+  try {
+    parsed = parseOmahaRequest(raw.toString("utf8"));
+  } catch (err) {
+    if (err instanceof OmahaRequestError) {
+      if (err.kind === "unknown_app" && err.appId) return sendXml(res, 400, unknownAppResponse(err.appId));
+      return sendXmlError(res, 400, err.reason);
+    }
+    throw err;
+  }
+  const policy = await deps.policy.get();
+  const now = new Date();
+  const clientAddr = clientAddress(req, deps.trustProxy);
+  const answers: OmahaAppAnswer[] = [];
+  const reports: IngestReport[] = [];
+  for (const app of parsed.apps) {
+    let offer: OmahaOffer | null = null;
+    let decision: UpdateDecision | null = null;
+    if (app.updateCheck) {
+      decision = decideUpdate(policy, resolveChannel(policy, "flatcar", app.track, app.track), { version: app.version, arch: app.arch });
+      offer = offerOf(decision);
+    }
+    answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer });
+    reports.push(toReport(app, parsed.updaterVersion, parsed.installSource, decision, offer, now, clientAddr));
+  }
+  try {
+    await Promise.all(reports.map((r) => deps.writer.submit(r)));
+  } catch (err) {
+    // Not stored means not acknowledged: update_engine retries a failed request later.
+    return sendXmlError(res, 503, "database unavailable, retry later", { "retry-after": "60" });
+  }
+  deps.metrics.reportsIngested.inc({ protocol: "omaha" }, reports.length);
+  sendXml(res, 200, buildOmahaResponse(answers));
+}
+
+function toReport(
+  app: OmahaApp,
+  updaterVersion: string | null,
+  installSource: string | null,
+  decision: UpdateDecision | null,
+  offer: OmahaOffer | null,
+  receivedAt: Date,
+  clientAddr: string | null,
+): IngestReport {
+  const outcome = omahaOutcome(app, offer !== null);
+  const hold = decision?.kind === "hold" ? decision.detail : decision && !offer ? "release has no complete Flatcar payload" : null;
+  return {
+    hostId: app.machineId,
+    receivedAt,
+    protocol: "omaha",
+    kind: app.events.length ? "event" : "check",
+    hostname: app.machineAlias ?? "",
+    osFamily: "flatcar",
+    osVersion: app.version,
+    arch: app.arch,
+    slot: null,
+    deploymentId: null,
+    previousVersion: outcome.previousVersion,
+    updateState: outcome.state,
+    errorCode: outcome.errorCode,
+    errorMessage: outcome.errorMessage,
+    health: [],
+    labels: {},
+    groupId: app.track,
+    agentVersion: updaterVersion,
+    clientAddr,
+    bootId: app.bootId,
+    platform: app.oem,
+    firstVersion: app.alephVersion,
+    offeredVersion: offer?.version ?? null,
+    holdReason: app.updateCheck ? hold : null,
+    detail: {
+      ...(app.events.length ? { events: app.events.map((e, i) => ({ ...e, name: outcome.eventNames[i] })) } : {}),
+      ...(app.updateCheck ? { updateCheck: offer ? { offered: offer.version } : { hold } } : {}),
+      ...(installSource ? { installSource } : {}),
+      ...(app.bootId ? { bootId: app.bootId } : {}),
+    },
+  };
+}
+
+/** Omaha has no error element for a malformed request: an HTTP error with a text reason. */
+function sendXmlError(res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><error reason="${reason.replace(/[<>&"]/g, "")}"></error></response>\n`;
+  res.writeHead(status, { "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(body), ...headers });
+  res.end(body);
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { SYSTEM_ACTOR } from "@/db/queries/audit";
+import { getHost, hostHistory } from "@/db/queries/hosts";
+import { setChannelPaused } from "@/db/queries/releases";
+import { parseEnv } from "@/lib/config/env";
+import { invalidatePolicy } from "@/server/policy-cache";
+import { startServer, type RunningServer } from "@/server/app";
+import { PAYLOAD_HASHES, seedFlatcarStable } from "../helpers/catalog";
+import { testDatabases } from "../helpers/databases";
+
+const MACHINE = "592cfdb69c7f4a29a6b361b60cedd954";
+const APP = "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}";
+
+/** An update_engine request, shaped like the real one in protocols.md. */
+function omaha(opts: { version: string; bootId?: string; check?: boolean; events?: string; machine?: string; track?: string }): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<request protocol="3.0" version="update_engine-0.4.10" updaterversion="update_engine-0.4.10" installsource="scheduler" ismachine="1">
+    <os version="Chateau" platform="CoreOS" sp="${opts.version}_x86_64"></os>
+    <app appid="${APP}" version="${opts.version}" track="${opts.track ?? "stable"}" bootid="${opts.bootId ?? "{90b0e235-2b50-4a0e-9619-bc014ca2fcfd}"}" oem="qemu" oemversion="" alephversion="3975.2.2" machineid="${opts.machine ?? MACHINE}" lang="en-US" board="amd64-usr" hardware_class="" delta_okay="false" >
+        ${opts.check === false ? "" : '<ping active="1"></ping>\n        <updatecheck></updatecheck>'}
+        ${opts.events ?? ""}
+    </app>
+</request>`;
+}
+
+const HEAD = `<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><daystart elapsed_seconds="0"></daystart>`;
+const NOUPDATE = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"></updatecheck><event status="ok"></event></app></response>\n`;
+const OFFER = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><ping status="ok"></ping><updatecheck status="ok"><urls><url codebase="https://update.release.example/amd64-usr/4081.2.0/"></url></urls><manifest version="4081.2.0"><packages><package name="flatcar_production_update.gz" hash="${PAYLOAD_HASHES.sha1}" size="364314900" required="true"></package></packages><actions><action event="postinstall" sha256="${PAYLOAD_HASHES.sha256}" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck><event status="ok"></event></app></response>\n`;
+const EVENT_ACK = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><event status="ok"></event></app></response>\n`;
+
+describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target) => {
+  let database: Database & { dispose(): Promise<void> };
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    database = await target.open();
+    await seedFlatcarStable(database.db);
+    server = await startServer({ env: parseEnv({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent" }), ui: false, database });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.dispose();
+  });
+
+  async function post(body: string, path = "/v1/update/") {
+    const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "text/xml" }, body });
+    return { status: res.status, text: await res.text() };
+  }
+
+  it("drives a host through the full update lifecycle with the exact responses update_engine parses", async () => {
+    // 1. Check-in on the old version (3/2 with no previous version): the target is offered.
+    expect(await post(omaha({ version: "3975.2.2", events: '<event eventtype="3" eventresult="2" previousversion="0.0.0.0"></event>' }))).toEqual({ status: 200, text: OFFER });
+    expect(await getHost(database.db, MACHINE)).toMatchObject({ protocol: "omaha", osFamily: "flatcar", osVersion: "3975.2.2", updateState: "checking", offeredVersion: "4081.2.0", holdReason: null, groupId: "stable", platform: "qemu", firstVersion: "3975.2.2", arch: "amd64", agentVersion: "update_engine-0.4.10" });
+
+    // 2–4. Event-only requests while downloading and installing.
+    const steps = [
+      ['<event eventtype="13" eventresult="1"></event>', "downloading"],
+      ['<event eventtype="14" eventresult="1"></event>', "downloaded"],
+      ['<event eventtype="3" eventresult="1"></event>', "staged"],
+    ] as const;
+    for (const [event, state] of steps) {
+      expect(await post(omaha({ version: "3975.2.2", check: false, events: event }))).toEqual({ status: 200, text: EVENT_ACK });
+      expect((await getHost(database.db, MACHINE))?.updateState).toBe(state);
+    }
+    // The decision of the last check is kept across event-only requests.
+    expect((await getHost(database.db, MACHINE))?.offeredVersion).toBe("4081.2.0");
+
+    // 5. Reboot: new boot id, new version, 3/2 naming the previous version; nothing more to offer.
+    const after = await post(omaha({ version: "4081.2.0", bootId: "{11111111-2222-3333-4444-555555555555}", events: '<event eventtype="3" eventresult="2" previousversion="3975.2.2"></event>' }));
+    expect(after).toEqual({ status: 200, text: NOUPDATE });
+    expect(await getHost(database.db, MACHINE)).toMatchObject({ osVersion: "4081.2.0", previousVersion: "3975.2.2", updateState: "idle", bootId: "{11111111-2222-3333-4444-555555555555}", holdReason: "on the target 4081.2.0", offeredVersion: null });
+
+    const history = (await hostHistory(database.db, MACHINE, { limit: 10 })).items.reverse();
+    expect(history.map((h) => [h.kind, h.updateState, h.osVersion])).toEqual([
+      ["event", "checking", "3975.2.2"],
+      ["event", "downloading", "3975.2.2"],
+      ["event", "downloaded", "3975.2.2"],
+      ["event", "staged", "3975.2.2"],
+      ["event", "idle", "4081.2.0"],
+    ]);
+    expect(history[4]!.detail).toMatchObject({ events: [{ type: 3, result: 2, previousVersion: "3975.2.2", name: "running after update from 3975.2.2" }] });
+  });
+
+  it("shows a GRUB fallback (3/0, code 44) as rolled back, with flags decoded", async () => {
+    const machine = "a".repeat(32);
+    await post(omaha({ machine, version: "3975.2.2", events: `<event eventtype="3" eventresult="0" errorcode="${(1 << 28) + 44}"></event>` }));
+    expect(await getHost(database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackDetected [nonOfficialServer]" });
+    await post(omaha({ machine, version: "3975.2.2", check: false, events: '<event eventtype="3" eventresult="0" errorcode="268435466"></event>' }));
+    expect(await getHost(database.db, machine)).toMatchObject({ updateState: "error", errorCode: "10", errorMessage: "PayloadHashMismatchError [nonOfficialServer]" });
+  });
+
+  it("a paused channel answers noupdate and records why", async () => {
+    const machine = "b".repeat(32);
+    await setChannelPaused(database.db, SYSTEM_ACTOR, "stable", true, "kernel regression");
+    invalidatePolicy();
+    try {
+      expect(await post(omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' }))).toEqual({ status: 200, text: NOUPDATE });
+      expect(await getHost(database.db, machine)).toMatchObject({ updateState: "idle", holdReason: "channel stable paused: kernel regression" });
+    } finally {
+      await setChannelPaused(database.db, SYSTEM_ACTOR, "stable", false, "fixed");
+      invalidatePolicy();
+    }
+  });
+
+  it("answers at /v1/update without the slash too; unknown tracks get noupdate with the reason", async () => {
+    const machine = "c".repeat(32);
+    expect((await post(omaha({ machine, version: "3975.2.2", track: "beta", events: '<event eventtype="3" eventresult="2"></event>' }), "/v1/update")).text).toBe(NOUPDATE);
+    expect(await getHost(database.db, machine)).toMatchObject({ groupId: "beta", holdReason: "the host's group has no channel" });
+  });
+
+  it.each([
+    ["malformed XML", "<request", 400, /malformed|root/],
+    ["a DOCTYPE", `<!DOCTYPE r [<!ENTITY x "y">]>${omaha({ version: "1.0.0", machine: "d".repeat(32) })}`, 400, /DOCTYPE/],
+    ["a missing machineid", omaha({ version: "1.0.0" }).replace(/machineid="[^"]+"/, ""), 400, /machineid/],
+    ["a non-version version", omaha({ version: "1.0.0", machine: "d".repeat(32) }).replace('version="1.0.0" track', 'version="one two" track'), 400, /version/],
+    ["an unknown appid", omaha({ version: "1.0.0", machine: "d".repeat(32) }).replace(APP, "{00000000-0000-0000-0000-000000000001}"), 400, /status="error-unknownApplication"/],
+    ["an oversized body", omaha({ version: "1.0.0", machine: "d".repeat(32) }) + " ".repeat(70_000), 413, /larger than/],
+  ])("refuses %s with a 4xx and stores nothing", async (_what, body, status, text) => {
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    expect(res.text).toMatch(text);
+    expect(await getHost(database.db, "d".repeat(32))).toBeNull();
+  });
+});
