@@ -69,7 +69,7 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
   }
   try {
     await Promise.all(reports.map((r) => deps.writer.submit(r)));
-  } catch (err) {
+  } catch {
     // Not stored means not acknowledged: update_engine retries a failed request later.
     return sendXmlError(res, 503, "database unavailable, retry later", { "retry-after": "60" });
   }
