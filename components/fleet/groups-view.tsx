@@ -4,7 +4,9 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
+import { releasesQuery } from "../queries/catalog";
 import { channelsQuery, groupsQuery, useCreateChannel, useCreateGroup } from "../queries/fleet";
+import { ChannelCard } from "./channel-card";
 import { useCan } from "../session-context";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
@@ -72,6 +74,7 @@ function NewGroupForm({ channels, initialId }: { channels: string[]; initialId: 
 export function GroupsView() {
   const groups = useQuery(groupsQuery());
   const channels = useQuery(channelsQuery());
+  const releases = useQuery(releasesQuery());
   const canWrite = useCan("fleet:write");
   const channelIds = channels.data?.items.map((c) => c.id) ?? [];
   return (
@@ -117,13 +120,7 @@ export function GroupsView() {
         <ErrorText error={channels.error} />
         <ul className="divide-y divide-slate-100 text-sm">
           {channels.data?.items.map((c) => (
-            <li key={c.id} className="py-1">
-              <Link className="text-brand hover:underline" href={`/hosts?channel=${encodeURIComponent(c.id)}`}>
-                {c.id}
-              </Link>{" "}
-              <span className="text-slate-500">{c.osFamily}</span>
-              {c.paused ? <span className="ml-2 text-xs text-amber-700">paused</span> : null}
-            </li>
+            <ChannelCard key={c.id} channel={c} releases={releases.data?.items ?? []} />
           ))}
           {channels.data?.items.length === 0 ? <li className="text-slate-500">No channels yet.</li> : null}
         </ul>

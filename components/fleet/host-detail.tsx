@@ -58,6 +58,12 @@ export function HostDetail({ hostId }: { hostId: string }) {
           <Ago iso={h.lastSeenAt} />
         </Fact>
         <Fact label="Reports">{h.reportCount.toLocaleString()}</Fact>
+        <Fact label="Platform">{h.platform}</Fact>
+        <Fact label="First installed version">{h.firstVersion}</Fact>
+        <Fact label="Boot id">{h.bootId ? <span className="font-mono text-xs">{h.bootId}</span> : null}</Fact>
+        <Fact label="Last update check">
+          {h.offeredVersion ? <span className="text-brand">offered {h.offeredVersion}</span> : h.holdReason ? <span data-testid="hold-reason">held: {h.holdReason}</span> : null}
+        </Fact>
       </dl>
       <div className="grid gap-4 md:grid-cols-2">
         <section aria-label="Labels" className="rounded-lg border border-slate-200 bg-white p-4">

@@ -52,6 +52,11 @@ export interface Channel {
   osFamily: string;
   description: string;
   paused: boolean;
+  pausedReason: string | null;
+  targetReleaseId: string | null;
+  rolloutStartedAt: string | null;
+  rolloutDurationMinutes: number;
+  rolloutStartValue: number;
 }
 export interface GroupList {
   groups: Array<{ id: string; description: string; channelId: string | null; hosts: number }>;

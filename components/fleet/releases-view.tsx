@@ -1,0 +1,167 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
+import { releasesQuery, useCreateRelease, useImportReleases } from "../queries/catalog";
+import { channelsQuery } from "../queries/fleet";
+import { useCan } from "../session-context";
+import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
+
+const EMPTY = { osFamily: "flatcar", channelId: "", version: "", arch: "amd64", payloadUrl: "", payloadName: "flatcar_production_update.gz", sizeBytes: "", sha1Base64: "", sha256Base64: "", ostreeChecksum: "" };
+
+function NewReleaseForm() {
+  const channels = useQuery(channelsQuery());
+  const create = useCreateRelease();
+  const [f, setF] = useState(EMPTY);
+  const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF({ ...f, [k]: e.target.value });
+  const flatcar = f.osFamily === "flatcar";
+  return (
+    <form
+      aria-label="New release"
+      className="grid grid-cols-1 gap-2 md:grid-cols-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const payload = flatcar
+          ? { payloadUrl: f.payloadUrl, payloadName: f.payloadName, sizeBytes: Number(f.sizeBytes), sha1Base64: f.sha1Base64, sha256Base64: f.sha256Base64 }
+          : { ostreeChecksum: f.ostreeChecksum };
+        create.mutate({ osFamily: f.osFamily, channelId: f.channelId, version: f.version, arch: f.arch, ...payload }, { onSuccess: () => setF({ ...EMPTY, osFamily: f.osFamily, channelId: f.channelId }) });
+      }}
+    >
+      <Field label="OS family">
+        <select className={inputClass} value={f.osFamily} onChange={set("osFamily")}>
+          {OS_FAMILY_VALUES.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Channel">
+        <select className={inputClass} required value={f.channelId} onChange={set("channelId")}>
+          <option value="">choose…</option>
+          {channels.data?.items
+            .filter((c) => c.osFamily === f.osFamily)
+            .map((c) => (
+              <option key={c.id}>{c.id}</option>
+            ))}
+        </select>
+      </Field>
+      <Field label="Version">
+        <input className={inputClass} required value={f.version} onChange={set("version")} placeholder="4081.2.0" />
+      </Field>
+      <Field label="Architecture">
+        <input className={inputClass} required value={f.arch} onChange={set("arch")} />
+      </Field>
+      {flatcar ? (
+        <>
+          <Field label="Payload base URL">
+            <input className={inputClass} required value={f.payloadUrl} onChange={set("payloadUrl")} placeholder="https://update.release.flatcar-linux.net/amd64-usr/4081.2.0/" />
+          </Field>
+          <Field label="Package name">
+            <input className={inputClass} required value={f.payloadName} onChange={set("payloadName")} />
+          </Field>
+          <Field label="Size (bytes)">
+            <input className={inputClass} required inputMode="numeric" value={f.sizeBytes} onChange={set("sizeBytes")} />
+          </Field>
+          <Field label="SHA-1 (base64)">
+            <input className={inputClass} required value={f.sha1Base64} onChange={set("sha1Base64")} />
+          </Field>
+          <Field label="SHA-256 (base64)">
+            <input className={inputClass} required value={f.sha256Base64} onChange={set("sha256Base64")} />
+          </Field>
+        </>
+      ) : (
+        <Field label="OSTree checksum">
+          <input className={inputClass} required value={f.ostreeChecksum} onChange={set("ostreeChecksum")} />
+        </Field>
+      )}
+      <div className="flex items-end">
+        <button className={buttonClass} type="submit" disabled={create.isPending}>
+          Add release
+        </button>
+      </div>
+      <div className="md:col-span-4">
+        <ErrorText error={create.error} />
+      </div>
+    </form>
+  );
+}
+
+function ImportForm() {
+  const importer = useImportReleases();
+  const [parseError, setParseError] = useState<string | null>(null);
+  return (
+    <div className="space-y-2">
+      <label className="text-sm">
+        Import a JSON file (<code>{'{"releases": [...]}'}</code>)
+        <input
+          className="mt-1 block text-sm"
+          type="file"
+          accept="application/json,.json"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            setParseError(null);
+            try {
+              importer.mutate(JSON.parse(await file.text()) as unknown);
+            } catch {
+              setParseError(`${file.name} is not valid JSON`);
+            }
+            e.target.value = "";
+          }}
+        />
+      </label>
+      {importer.data ? <p role="status" className="text-sm text-green-700">Imported {importer.data.imported} releases.</p> : null}
+      <ErrorText error={parseError ?? importer.error} />
+    </div>
+  );
+}
+
+export function ReleasesView() {
+  const releases = useQuery(releasesQuery());
+  const canWrite = useCan("fleet:write");
+  return (
+    <div className="space-y-6">
+      <section aria-label="Releases" className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <ErrorText error={releases.error} />
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+            <tr>
+              <th className="px-3 py-2">Version</th>
+              <th>OS</th>
+              <th>Channel</th>
+              <th>Arch</th>
+              <th>Payload</th>
+              <th>Flags</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {releases.data?.items.map((r) => (
+              <tr key={r.id}>
+                <td className="px-3 py-1.5 font-medium tabular-nums">{r.version}</td>
+                <td>{r.osFamily}</td>
+                <td>{r.channelId}</td>
+                <td>{r.arch}</td>
+                <td className="max-w-md truncate font-mono text-xs text-slate-500">{r.ostreeChecksum ?? `${r.payloadUrl ?? ""}${r.payloadName ?? ""} (${(r.sizeBytes ?? 0).toLocaleString()} B)`}</td>
+                <td className="text-xs">{[r.barrier ? "barrier" : "", r.deadend ? "dead end" : ""].filter(Boolean).join(", ")}</td>
+              </tr>
+            ))}
+            {releases.data?.items.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-3 text-slate-500">
+                  No releases yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </section>
+      {canWrite ? (
+        <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="font-semibold">Add a release</h2>
+          <NewReleaseForm />
+          <ImportForm />
+        </section>
+      ) : null}
+    </div>
+  );
+}

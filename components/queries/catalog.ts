@@ -1,0 +1,85 @@
+import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { apiFetch, postJson } from "./api";
+import { fleetKeys } from "./fleet";
+
+export interface Release {
+  id: string;
+  osFamily: string;
+  channelId: string | null;
+  version: string;
+  arch: string;
+  payloadUrl: string | null;
+  payloadName: string | null;
+  sizeBytes: number | null;
+  sha1Base64: string | null;
+  sha256Base64: string | null;
+  ostreeChecksum: string | null;
+  barrier: boolean;
+  deadend: boolean;
+  createdAt: string;
+}
+
+export interface RebootSemaphore {
+  id: string;
+  totalSlots: number;
+  holders: Array<{ groupId: string; holderId: string; acquiredAt: string; clientAddr: string | null }>;
+}
+
+export const catalogKeys = {
+  releases: ["catalog", "releases"] as const,
+  fleetlock: ["catalog", "fleetlock"] as const,
+};
+
+export const releasesQuery = () => queryOptions({ queryKey: catalogKeys.releases, queryFn: () => apiFetch<{ items: Release[] }>("/api/v1/releases") });
+export const fleetLockQuery = () =>
+  queryOptions({ queryKey: catalogKeys.fleetlock, queryFn: () => apiFetch<{ items: RebootSemaphore[] }>("/api/v1/fleetlock"), refetchInterval: 3_000 });
+
+export function useCreateRelease() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Record<string, unknown>) => postJson<Release>("/api/v1/releases", input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.releases }),
+  });
+}
+
+export function useImportReleases() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (file: unknown) => postJson<{ imported: number }>("/api/v1/releases/import", file),
+    onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.releases }),
+  });
+}
+
+export function useSetChannelTarget() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ channelId, ...input }: { channelId: string; releaseId: string | null; rolloutDurationMinutes: number; rolloutStartValue: number; reason: string }) =>
+      postJson(`/api/v1/channels/${encodeURIComponent(channelId)}/target`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.channels() }),
+  });
+}
+
+export function usePauseChannel() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ channelId, ...input }: { channelId: string; paused: boolean; reason: string }) => postJson(`/api/v1/channels/${encodeURIComponent(channelId)}/pause`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.channels() }),
+  });
+}
+
+export function useSetRebootSlots() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ group, totalSlots }: { group: string; totalSlots: number }) => postJson(`/api/v1/fleetlock/${encodeURIComponent(group)}`, { totalSlots }, "PUT"),
+    onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.fleetlock }),
+  });
+}
+
+export function useReleaseRebootSlot() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ group, holderId, reason }: { group: string; holderId: string; reason: string }) =>
+      postJson(`/api/v1/fleetlock/${encodeURIComponent(group)}/release`, { holderId, reason }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.fleetlock }),
+  });
+}

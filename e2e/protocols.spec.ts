@@ -1,0 +1,91 @@
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN } from "../playwright.config";
+import { LoginPage } from "./pages/login-page";
+import { uniqueMachineId, uniqueName } from "./support";
+
+const sha1 = Buffer.alloc(20, 7).toString("base64");
+const sha256 = Buffer.alloc(32, 9).toString("base64");
+
+function omahaCheck(machineId: string, version: string, track: string) {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<request protocol="3.0" version="update_engine-0.4.10" updaterversion="update_engine-0.4.10" installsource="scheduler" ismachine="1">
+  <os version="Chateau" platform="CoreOS" sp="${version}_x86_64"></os>
+  <app appid="{e96281a6-d1af-4bde-9a0a-97b76e56dc57}" version="${version}" track="${track}" bootid="{90b0e235-2b50-4a0e-9619-bc014ca2fcfd}" oem="ami" machineid="${machineId}" board="amd64-usr">
+    <ping active="1"></ping><updatecheck></updatecheck><event eventtype="3" eventresult="2" previousversion=""></event>
+  </app>
+</request>`;
+}
+
+test("an operator imports releases, targets a channel, and pauses it; a Flatcar host follows", async ({ page, request }) => {
+  const channel = uniqueName("flatcar");
+  const machineId = uniqueMachineId();
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+
+  // A channel, then releases imported from a JSON file.
+  await page.getByRole("link", { name: "Groups & channels" }).click();
+  const newChannel = page.getByRole("form", { name: "New channel" });
+  await newChannel.getByLabel("Channel name").fill(channel);
+  await newChannel.getByRole("button", { name: "Add channel" }).click();
+  await expect(page.getByRole("listitem", { name: `Channel ${channel}` })).toBeVisible();
+
+  await page.getByRole("link", { name: "Releases" }).click();
+  const file = {
+    releases: ["3975.2.2", "4081.2.0"].map((version) => ({
+      osFamily: "flatcar",
+      channelId: channel,
+      version,
+      arch: "amd64",
+      payloadUrl: `https://update.example/amd64-usr/${version}/`,
+      payloadName: "flatcar_production_update.gz",
+      sizeBytes: 1000,
+      sha1Base64: sha1,
+      sha256Base64: sha256,
+    })),
+  };
+  // Versions must be unique per family: make them unique to this test run.
+  const suffix = String(Date.now() % 100000);
+  for (const r of file.releases) r.version = `${r.version.split(".")[0]}.${suffix}.${r.version.split(".")[2]}`;
+  await page.getByLabel(/Import a JSON file/).setInputFiles({ name: "releases.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await expect(page.getByText("Imported 2 releases.")).toBeVisible();
+  const [oldVersion, newVersion] = file.releases.map((r) => r.version) as [string, string];
+
+  // Target the newer release.
+  await page.getByRole("link", { name: "Groups & channels" }).click();
+  const card = page.getByRole("listitem", { name: `Channel ${channel}` });
+  await card.getByLabel("Target release").selectOption({ label: newVersion });
+  await card.getByRole("button", { name: "Set target" }).click();
+  await expect(card).toContainText(`→ ${newVersion}`);
+
+  // The host checks in on the old version and is offered the target.
+  const offered = await request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, oldVersion, channel) });
+  expect(await offered.text()).toContain(`<manifest version="${newVersion}">`);
+  await page.goto(`/hosts/${machineId}`);
+  await expect(page.getByText(`offered ${newVersion}`)).toBeVisible();
+  await expect(page.getByText("omaha").first()).toBeVisible();
+
+  // Pausing the channel holds the host, and the host page says why.
+  await page.getByRole("link", { name: "Groups & channels" }).click();
+  await card.getByLabel("Reason").fill("kernel regression on AMD");
+  await card.getByRole("button", { name: "Pause" }).click();
+  await expect(card).toContainText("paused: kernel regression on AMD");
+  const held = await request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, oldVersion, channel) });
+  expect(await held.text()).toContain('<updatecheck status="noupdate">');
+  await page.goto(`/hosts/${machineId}`);
+  await expect(page.getByTestId("hold-reason")).toHaveText(`held: channel ${channel} paused: kernel regression on AMD`);
+});
+
+test("an operator sees who holds a reboot slot and releases a stuck one", async ({ page, request }) => {
+  const group = uniqueName("rack");
+  const holder = uniqueMachineId();
+  const res = await request.post("/v1/pre-reboot", { headers: { "fleet-lock-protocol": "true" }, data: { client_params: { id: holder, group } } });
+  expect(res.status()).toBe(200);
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.getByRole("link", { name: "Reboot slots" }).click();
+  const section = page.getByRole("region", { name: `Reboot group ${group}` });
+  await expect(section).toContainText("1 of 1 slots held");
+  await expect(section.getByRole("link", { name: holder })).toBeVisible();
+  await section.getByRole("button", { name: "Release" }).click();
+  await expect(section).toContainText("0 of 1 slots held");
+  const again = await request.post("/v1/pre-reboot", { headers: { "fleet-lock-protocol": "true" }, data: { client_params: { id: uniqueMachineId(), group } } });
+  expect(again.status()).toBe(200);
+});
