@@ -6,6 +6,22 @@ import type { HostReport } from "../queries/types";
 import { ErrorText } from "../ui/form";
 import { StateBadge } from "./state-badge";
 
+interface ReportDetail {
+  events?: Array<{ name?: string }>;
+  updateCheck?: { offered?: string; hold?: string | null };
+  event?: string;
+}
+
+/** Protocol events and the answer to an update check, as recorded with the report. */
+function protocolNotes(r: HostReport): string[] {
+  const d = r.detail as ReportDetail;
+  const notes = (d.events ?? []).map((e) => e.name ?? "event");
+  if (d.event) notes.push(d.event);
+  if (d.updateCheck?.offered) notes.push(`offered ${d.updateCheck.offered}`);
+  else if (d.updateCheck?.hold) notes.push(`held: ${d.updateCheck.hold}`);
+  return notes;
+}
+
 /** What changed from the previous (older) report, so the timeline reads as events. */
 function changes(r: HostReport, older: HostReport | undefined): string[] {
   if (!older) return ["first report"];
@@ -40,6 +56,7 @@ export function HostHistory({ hostId }: { hostId: string }) {
                 </span>
               </div>
               {diff.length ? <div className="text-slate-700">{diff.join(" · ")}</div> : null}
+              {protocolNotes(r).length ? <div className="text-slate-600">{protocolNotes(r).join(" · ")}</div> : null}
               {r.errorCode ? (
                 <div className="text-red-700">
                   error {r.errorCode}: {r.errorMessage}
