@@ -18,7 +18,7 @@ const EnvSchema = z.object({
   FLOTILLA_DATA_DIR: z.string().default("./data"),
   FLOTILLA_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   FLOTILLA_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
-  FLOTILLA_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "at least 8 characters").optional()),
+  FLOTILLA_ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, "at least 10 characters").optional()),
   FLOTILLA_ENROLLMENT_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
   FLOTILLA_OMAHA_PATH_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, "8–128 letters, digits, _ or -").optional()),
   FLOTILLA_PUBLIC_URL: optionalString.pipe(z.url().optional()),
