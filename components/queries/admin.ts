@@ -1,4 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { AuditContent } from "@/lib/audit/hash-chain";
 import { apiFetch, postJson } from "./api";
 
 export interface User {
@@ -19,20 +20,7 @@ export interface TokenInfo {
   revokedAt: string | null;
   userEmail?: string;
 }
-export interface AuditRow {
-  id: number;
-  at: string;
-  actorEmail: string;
-  actorRole: string;
-  via: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  clientAddr: string | null;
-}
+export type AuditRow = AuditContent & { id: number };
 
 export const adminKeys = {
   users: ["admin", "users"] as const,

@@ -1,23 +1,9 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ReleaseInfo } from "@/lib/update/policy";
 import { apiFetch, postJson } from "./api";
 import { fleetKeys } from "./fleet";
 
-export interface Release {
-  id: string;
-  osFamily: string;
-  channelId: string | null;
-  version: string;
-  arch: string;
-  payloadUrl: string | null;
-  payloadName: string | null;
-  sizeBytes: number | null;
-  sha1Base64: string | null;
-  sha256Base64: string | null;
-  ostreeChecksum: string | null;
-  barrier: boolean;
-  deadend: boolean;
-  createdAt: string;
-}
+export type Release = ReleaseInfo & { createdAt: string };
 
 export interface RebootSemaphore {
   id: string;

@@ -14,20 +14,11 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { OS_FAMILY_VALUES, UPDATE_STATE_VALUES } from "../../lib/agent/native-report";
 
-/** OS families Flotilla manages; `other` covers custom A/B images speaking the native protocol. */
-export const OS_FAMILIES = ["flatcar", "fcos", "other"] as const;
-/** One update-state vocabulary for every protocol (Omaha events and Zincati polls map onto it). */
-export const UPDATE_STATES = [
-  "idle",
-  "checking",
-  "downloading",
-  "downloaded",
-  "staged",
-  "rebooting",
-  "rolled_back",
-  "error",
-] as const;
+// The vocabularies live with the domain logic; the schema only stores them.
+export const OS_FAMILIES = OS_FAMILY_VALUES;
+export const UPDATE_STATES = UPDATE_STATE_VALUES;
 export const PROTOCOLS = ["native", "omaha", "cincinnati"] as const;
 
 export const channels = pgTable("channels", {
