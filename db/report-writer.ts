@@ -33,11 +33,12 @@ export class QueueFullError extends Error {
 /**
  * Group commit for agent reports. A report resolves only after the transaction holding it
  * committed, so an acknowledged report is durable; while one batch commits, the next
- * gathers. Idle, a report is written at once (a batch of one): no added latency.
+ * gathers. Idle, a report waits one event-loop turn at most.
  */
 export class ReportWriter {
   private queue: Pending[] = [];
   private running = 0;
+  private scheduled = false;
   private readonly maxBatch: number;
   private readonly maxQueue: number;
   private readonly concurrency: number;
@@ -57,7 +58,7 @@ export class ReportWriter {
     if (this.queue.length >= this.maxQueue) return Promise.reject(new QueueFullError());
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ report, resolve, reject });
-      this.pump();
+      this.schedule();
     });
   }
 
@@ -71,6 +72,20 @@ export class ReportWriter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Starts writing after the current event-loop turn, so requests Node has already read join
+   * the batch. Without it PGlite (synchronous on this thread) would commit one report per
+   * transaction: nothing else gets read while it works.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
     while (this.running < this.concurrency && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
@@ -80,6 +95,18 @@ export class ReportWriter {
   }
 
   private async write(batch: Pending[]): Promise<void> {
+    try {
+      await this.store(batch);
+    } finally {
+      this.running--;
+      this.schedule();
+      if (this.running === 0 && this.queue.length === 0) {
+        for (const w of this.idleWaiters.splice(0)) w();
+      }
+    }
+  }
+
+  private async store(batch: Pending[]): Promise<void> {
     const started = process.hrtime.bigint();
     try {
       await ingestReports(
@@ -91,16 +118,10 @@ export class ReportWriter {
     } catch (err) {
       if (batch.length > 1 && isDataError(err)) {
         // One bad row must not fail every agent that shared its transaction: isolate it.
-        for (const p of batch) await this.write([p]);
+        for (const p of batch) await this.store([p]);
         return;
       }
       for (const p of batch) p.reject(err);
-    } finally {
-      this.running--;
-      this.pump();
-      if (this.running === 0 && this.queue.length === 0) {
-        for (const w of this.idleWaiters.splice(0)) w();
-      }
     }
   }
 }

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { hostReports, hosts, type HealthCheck } from "../schema/fleet";
+import type { HealthCheck } from "../schema/fleet";
 import type { OsFamily, UpdateState } from "@/lib/agent/native-report";
 
 export type Protocol = "native" | "omaha" | "cincinnati";
@@ -37,6 +37,91 @@ export interface IngestReport {
   holdReason?: string | null;
 }
 
+/** One column of a bulk insert: its name, the element type of its array, and the value. */
+type Column<R> = readonly [name: string, arrayType: string, value: (r: R) => unknown, cast?: string];
+
+/**
+ * `SELECT … FROM unnest($1::t1[], $2::t2[], …)`: one array parameter per column, however many
+ * rows. Building one parameter per cell cost more CPU than the database spent on the insert.
+ */
+function unnestRows<R>(columns: ReadonlyArray<Column<R>>, rows: readonly R[]): SQL {
+  const arrays = columns.map(([, type, value]) => sql`${sql.param(rows.map(value))}::${sql.raw(type)}[]`);
+  const names = columns.map(([name]) => name).join(", ");
+  const select = columns.map(([name, , , cast]) => (cast ? `u.${name}::${cast}` : `u.${name}`)).join(", ");
+  return sql`SELECT ${sql.raw(select)} FROM unnest(${sql.join(arrays, sql`, `)}) AS u(${sql.raw(names)})`;
+}
+
+interface HostUpsert {
+  r: IngestReport;
+  n: number;
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const iso = (d: Date) => d.toISOString();
+
+export const HOST_COLUMNS: ReadonlyArray<Column<HostUpsert>> = [
+  ["id", "text", ({ r }) => r.hostId],
+  ["hostname", "text", ({ r }) => r.hostname],
+  ["os_family", "text", ({ r }) => r.osFamily],
+  ["os_version", "text", ({ r }) => r.osVersion],
+  ["arch", "text", ({ r }) => r.arch],
+  ["slot", "text", ({ r }) => r.slot],
+  ["deployment_id", "text", ({ r }) => r.deploymentId],
+  ["previous_version", "text", ({ r }) => r.previousVersion],
+  ["update_state", "text", ({ r }) => r.updateState],
+  ["error_code", "text", ({ r }) => r.errorCode],
+  ["error_message", "text", ({ r }) => r.errorMessage],
+  ["health", "text", ({ r }) => json(r.health), "jsonb"],
+  ["health_ok", "bool", ({ r }) => r.health.every((h) => h.ok)],
+  ["labels", "text", ({ r }) => json(r.labels), "jsonb"],
+  ["group_id", "text", ({ r }) => r.groupId],
+  ["protocol", "text", ({ r }) => r.protocol],
+  ["agent_version", "text", ({ r }) => r.agentVersion],
+  ["client_addr", "text", ({ r }) => r.clientAddr],
+  ["boot_id", "text", ({ r }) => r.bootId ?? null],
+  ["platform", "text", ({ r }) => r.platform ?? null],
+  ["first_version", "text", ({ r }) => r.firstVersion ?? null],
+  ["wariness", "float8", ({ r }) => r.wariness ?? null],
+  ["offered_version", "text", ({ r }) => r.offeredVersion ?? null],
+  ["hold_reason", "text", ({ r }) => r.holdReason ?? null],
+  ["first_seen_at", "timestamptz", ({ r }) => iso(r.receivedAt)],
+  ["last_seen_at", "timestamptz", ({ r }) => iso(r.receivedAt)],
+  ["report_count", "int4", ({ n }) => n],
+];
+
+// Facts a protocol may not send keep their last known value; decisions come only with checks.
+const HOST_UPDATE = `
+  hostname = excluded.hostname, os_family = excluded.os_family, os_version = excluded.os_version,
+  arch = excluded.arch, slot = excluded.slot, deployment_id = excluded.deployment_id,
+  previous_version = excluded.previous_version, update_state = excluded.update_state,
+  error_code = excluded.error_code, error_message = excluded.error_message,
+  health = excluded.health, health_ok = excluded.health_ok, labels = excluded.labels,
+  group_id = excluded.group_id, protocol = excluded.protocol, agent_version = excluded.agent_version,
+  client_addr = excluded.client_addr,
+  boot_id = COALESCE(excluded.boot_id, hosts.boot_id),
+  platform = COALESCE(excluded.platform, hosts.platform),
+  first_version = COALESCE(excluded.first_version, hosts.first_version),
+  wariness = COALESCE(excluded.wariness, hosts.wariness),
+  offered_version = CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN hosts.offered_version ELSE excluded.offered_version END,
+  hold_reason = CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN hosts.hold_reason ELSE excluded.hold_reason END,
+  last_seen_at = GREATEST(hosts.last_seen_at, excluded.last_seen_at),
+  report_count = hosts.report_count + excluded.report_count`;
+
+export const REPORT_COLUMNS: ReadonlyArray<Column<IngestReport>> = [
+  ["host_id", "text", (r) => r.hostId],
+  ["received_at", "timestamptz", (r) => iso(r.receivedAt)],
+  ["protocol", "text", (r) => r.protocol],
+  ["kind", "text", (r) => r.kind],
+  ["os_version", "text", (r) => r.osVersion],
+  ["previous_version", "text", (r) => r.previousVersion],
+  ["update_state", "text", (r) => r.updateState],
+  ["error_code", "text", (r) => r.errorCode],
+  ["error_message", "text", (r) => r.errorMessage],
+  ["group_id", "text", (r) => r.groupId],
+  ["client_addr", "text", (r) => r.clientAddr],
+  ["detail", "text", (r) => json(r.detail), "jsonb"],
+];
+
 /**
  * Stores a batch of reports in one transaction: every report is appended to the history and
  * each host's current row is upserted from its newest report. Batching is what lets one
@@ -45,95 +130,21 @@ export interface IngestReport {
 export async function ingestReports(db: Db, reports: readonly IngestReport[]): Promise<void> {
   if (reports.length === 0) return;
   // One row per host: Postgres refuses to upsert the same key twice in one statement.
-  const latest = new Map<string, { r: IngestReport; n: number }>();
+  const latest = new Map<string, HostUpsert>();
   for (const r of reports) {
     const seen = latest.get(r.hostId);
     if (!seen) latest.set(r.hostId, { r, n: 1 });
     else latest.set(r.hostId, { r: r.receivedAt >= seen.r.receivedAt ? r : seen.r, n: seen.n + 1 });
   }
   // Sorted by id so concurrent batches lock host rows in one order and cannot deadlock.
-  const hostRows = [...latest.values()]
-    .sort((a, b) => (a.r.hostId < b.r.hostId ? -1 : 1))
-    .map(({ r, n }) => ({
-    id: r.hostId,
-    hostname: r.hostname,
-    osFamily: r.osFamily,
-    osVersion: r.osVersion,
-    arch: r.arch,
-    slot: r.slot,
-    deploymentId: r.deploymentId,
-    previousVersion: r.previousVersion,
-    updateState: r.updateState,
-    errorCode: r.errorCode,
-    errorMessage: r.errorMessage,
-    health: r.health,
-    healthOk: r.health.every((h) => h.ok),
-    labels: r.labels,
-    groupId: r.groupId,
-    protocol: r.protocol,
-    agentVersion: r.agentVersion,
-    clientAddr: r.clientAddr,
-    bootId: r.bootId ?? null,
-    platform: r.platform ?? null,
-    firstVersion: r.firstVersion ?? null,
-    wariness: r.wariness ?? null,
-    offeredVersion: r.offeredVersion ?? null,
-    holdReason: r.holdReason ?? null,
-    firstSeenAt: r.receivedAt,
-    lastSeenAt: r.receivedAt,
-    reportCount: n,
-  }));
-  const historyRows = reports.map((r) => ({
-    hostId: r.hostId,
-    receivedAt: r.receivedAt,
-    protocol: r.protocol,
-    kind: r.kind,
-    osVersion: r.osVersion,
-    previousVersion: r.previousVersion,
-    updateState: r.updateState,
-    errorCode: r.errorCode,
-    errorMessage: r.errorMessage,
-    groupId: r.groupId,
-    clientAddr: r.clientAddr,
-    detail: r.detail,
-  }));
+  const hostRows = [...latest.values()].sort((a, b) => (a.r.hostId < b.r.hostId ? -1 : 1));
+  const hostNames = HOST_COLUMNS.map(([n]) => n).join(", ");
+  const reportNames = REPORT_COLUMNS.map(([n]) => n).join(", ");
 
   await db.transaction(async (tx) => {
-    const excluded = (column: string) => sql.raw(`excluded.${column}`);
-    await tx
-      .insert(hosts)
-      .values(hostRows)
-      .onConflictDoUpdate({
-        target: hosts.id,
-        set: {
-          hostname: excluded("hostname"),
-          osFamily: excluded("os_family"),
-          osVersion: excluded("os_version"),
-          arch: excluded("arch"),
-          slot: excluded("slot"),
-          deploymentId: excluded("deployment_id"),
-          previousVersion: excluded("previous_version"),
-          updateState: excluded("update_state"),
-          errorCode: excluded("error_code"),
-          errorMessage: excluded("error_message"),
-          health: excluded("health"),
-          healthOk: excluded("health_ok"),
-          labels: excluded("labels"),
-          groupId: excluded("group_id"),
-          protocol: excluded("protocol"),
-          agentVersion: excluded("agent_version"),
-          clientAddr: excluded("client_addr"),
-          bootId: sql`COALESCE(excluded.boot_id, ${hosts.bootId})`,
-          platform: sql`COALESCE(excluded.platform, ${hosts.platform})`,
-          firstVersion: sql`COALESCE(excluded.first_version, ${hosts.firstVersion})`,
-          wariness: sql`COALESCE(excluded.wariness, ${hosts.wariness})`,
-          // Only update checks carry a decision; event-only reports keep the last one.
-          offeredVersion: sql`CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN ${hosts.offeredVersion} ELSE excluded.offered_version END`,
-          holdReason: sql`CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN ${hosts.holdReason} ELSE excluded.hold_reason END`,
-          lastSeenAt: sql`GREATEST(${hosts.lastSeenAt}, excluded.last_seen_at)`,
-          reportCount: sql`${hosts.reportCount} + excluded.report_count`,
-        },
-      });
-    await tx.insert(hostReports).values(historyRows);
+    await tx.execute(
+      sql`INSERT INTO hosts (${sql.raw(hostNames)}) ${unnestRows(HOST_COLUMNS, hostRows)} ON CONFLICT (id) DO UPDATE SET ${sql.raw(HOST_UPDATE)}`,
+    );
+    await tx.execute(sql`INSERT INTO host_reports (${sql.raw(reportNames)}) ${unnestRows(REPORT_COLUMNS, reports)}`);
   });
 }

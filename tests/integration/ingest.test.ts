@@ -2,10 +2,20 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type Database } from "@/db/client";
 import { getHost, hostHistory } from "@/db/queries/hosts";
-import { ingestReports } from "@/db/queries/ingest";
+import { getTableColumns } from "drizzle-orm";
+import { HOST_COLUMNS, ingestReports, REPORT_COLUMNS } from "@/db/queries/ingest";
+import { hostReports, hosts } from "@/db/schema/fleet";
 import { ReportWriter } from "@/db/report-writer";
 import { randomMachineId, testDatabases } from "../helpers/databases";
 import { report } from "../helpers/reports";
+
+describe("bulk insert column lists", () => {
+  it("cover every column of hosts and host_reports (but the generated id)", () => {
+    const names = (t: typeof hosts | typeof hostReports) => Object.values(getTableColumns(t)).map((c) => c.name).sort();
+    expect(HOST_COLUMNS.map(([n]) => n).sort()).toEqual(names(hosts));
+    expect(REPORT_COLUMNS.map(([n]) => n).sort()).toEqual(names(hostReports).filter((n) => n !== "id"));
+  });
+});
 
 describe.each(testDatabases())("report ingest on $name", (target) => {
   let database: Database & { dispose(): Promise<void> };
@@ -68,8 +78,7 @@ describe.each(testDatabases())("report ingest on $name", (target) => {
   it("a row the database refuses fails alone; the reports batched with it are stored", async () => {
     const writer = new ReportWriter(database.db, 1);
     const [first, good, bad] = [randomMachineId(), randomMachineId(), randomMachineId()];
-    // The first submit starts a transaction at once; the next two queue into one batch.
-    // A NUL byte in text is refused by Postgres (SQLSTATE 22021) and fails that statement.
+    // All three share one batch. A NUL byte in text is refused by Postgres (SQLSTATE 22021) and fails that statement.
     const results = await Promise.allSettled([
       writer.submit(report({ hostId: first })),
       writer.submit(report({ hostId: good })),
@@ -78,5 +87,10 @@ describe.each(testDatabases())("report ingest on $name", (target) => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
     expect(await getHost(database.db, good)).not.toBeNull();
     expect(await getHost(database.db, bad)).toBeNull();
+    // The writer is still healthy afterwards: it drains and takes new reports.
+    await writer.drain();
+    const later = randomMachineId();
+    await writer.submit(report({ hostId: later }));
+    expect(await getHost(database.db, later)).not.toBeNull();
   });
 });
