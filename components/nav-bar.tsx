@@ -10,6 +10,7 @@ const LINKS = [
   { href: "/hosts", label: "Hosts", permission: "fleet:read" },
   { href: "/groups", label: "Groups & channels", permission: "fleet:read" },
   { href: "/releases", label: "Releases", permission: "fleet:read" },
+  { href: "/pins", label: "Pins", permission: "fleet:read" },
   { href: "/reboots", label: "Reboot slots", permission: "fleet:read" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/admin/users", label: "Users", permission: "users:manage" },

@@ -89,3 +89,39 @@ test("an operator sees who holds a reboot slot and releases a stuck one", async 
   const again = await request.post("/v1/pre-reboot", { headers: { "fleet-lock-protocol": "true" }, data: { client_params: { id: uniqueMachineId(), group } } });
   expect(again.status()).toBe(200);
 });
+
+test("an operator pins a host from its page; the host is held at that version and the pin is listed", async ({ page, request }) => {
+  const channel = uniqueName("pinch");
+  const machineId = uniqueMachineId();
+  const suffix = String(Date.now() % 100000);
+  const [v1, v2] = [`3975.${suffix}.2`, `4081.${suffix}.0`];
+  // Arrange through the API: a channel with two releases targeting the newer one.
+  const { adminApi } = await import("./support");
+  const api = await adminApi();
+  expect((await api.post("/api/v1/channels", { data: { id: channel, osFamily: "flatcar" } })).status()).toBe(201);
+  const imported = await api.post("/api/v1/releases/import", {
+    data: { releases: [v1, v2].map((version) => ({ osFamily: "flatcar", channelId: channel, version, arch: "amd64", payloadUrl: `https://update.example/${version}/`, payloadName: "flatcar_production_update.gz", sizeBytes: 10, sha1Base64: sha1, sha256Base64: sha256 })) },
+  });
+  const items = ((await imported.json()) as { items: Array<{ id: string; version: string }> }).items;
+  await api.post(`/api/v1/channels/${channel}/target`, { data: { releaseId: items.find((i) => i.version === v2)!.id } });
+  await api.dispose();
+  await request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, v1, channel) });
+
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto(`/hosts/${machineId}`);
+  await expect(page.getByText(`offered ${v2}`)).toBeVisible();
+  const form = page.getByRole("form", { name: "Pin this host" });
+  await form.getByLabel("Pin to version").fill(v1);
+  await form.getByLabel("Reason").fill("vendor NIC driver");
+  await form.getByRole("button", { name: "Pin" }).click();
+  await expect(form.getByText(`Pinned to ${v1}.`)).toBeVisible();
+
+  const held = await request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, v1, channel) });
+  expect(await held.text()).toContain('<updatecheck status="noupdate">');
+  await expect(page.getByTestId("hold-reason")).toHaveText(`held: host pinned to ${v1} by ${E2E_ADMIN.email}: vendor NIC driver`);
+
+  await page.getByRole("link", { name: "Pins" }).click();
+  const row = page.getByRole("row").filter({ hasText: machineId });
+  await expect(row).toContainText(v1);
+  await expect(row).toContainText("vendor NIC driver");
+});

@@ -5,7 +5,9 @@ import Link from "next/link";
 import { hostQuery } from "../queries/fleet";
 import { ErrorText } from "../ui/form";
 import { Ago } from "../ui/time";
+import { useCan } from "../session-context";
 import { HostHistory } from "./host-history";
+import { PinForm } from "./pin-form";
 import { StateBadge } from "./state-badge";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -19,6 +21,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 
 export function HostDetail({ hostId }: { hostId: string }) {
   const { data: h, error, isPending } = useQuery(hostQuery(hostId));
+  const canWrite = useCan("fleet:write");
   if (isPending) return <p className="text-slate-500">Loading host…</p>;
   if (error) return <ErrorText error={error} />;
   return (
@@ -92,6 +95,12 @@ export function HostDetail({ hostId }: { hostId: string }) {
           </ul>
         </section>
       </div>
+      {canWrite ? (
+        <section aria-label="Pin" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="mb-2 text-sm font-semibold text-slate-700">Pin this host</h2>
+          <PinForm fixed={{ scope: "host", targetId: h.id }} />
+        </section>
+      ) : null}
       <HostHistory hostId={h.id} />
     </div>
   );

@@ -69,3 +69,34 @@ export function useReleaseRebootSlot() {
     onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.fleetlock }),
   });
 }
+
+export interface Pin {
+  id: string;
+  scope: "group" | "host";
+  targetId: string;
+  version: string;
+  reason: string;
+  owner: string;
+  createdAt: string;
+  expiresAt: string | null;
+  hosts: number;
+  notConverged: number;
+}
+
+export const pinsQuery = () => queryOptions({ queryKey: ["catalog", "pins"] as const, queryFn: () => apiFetch<{ items: Pin[] }>("/api/v1/pins"), refetchInterval: 5_000 });
+
+export function useSetPin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { scope: "group" | "host"; targetId: string; version: string; reason: string; expiresAt: string | null }) => postJson<Pin>("/api/v1/pins", input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["catalog", "pins"] }),
+  });
+}
+
+export function useRemovePin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/v1/pins/${id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["catalog", "pins"] }),
+  });
+}

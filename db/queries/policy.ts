@@ -1,6 +1,7 @@
+import { gt, isNull, or } from "drizzle-orm";
 import type { Db } from "../client";
-import { channels, groups, releases } from "../schema/fleet";
-import { channelArchKey, type PolicySnapshot, type ReleaseInfo } from "@/lib/update/policy";
+import { channels, groups, pins, releases } from "../schema/fleet";
+import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
 
 /**
@@ -8,11 +9,14 @@ import { compareVersions } from "@/lib/update/version";
  * hundreds, not millions, so the agent endpoints keep the whole snapshot in memory.
  */
 export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
-  const [g, c, r] = await Promise.all([
+  const [g, c, r, pinRows] = await Promise.all([
     db.select({ id: groups.id, channelId: groups.channelId }).from(groups),
     db.select().from(channels),
     db.select().from(releases),
+    // Host pins can number in the hundred thousands (bulk pins); a Map of them is still small.
+    db.select().from(pins).where(or(isNull(pins.expiresAt), gt(pins.expiresAt, new Date()))),
   ]);
+  const pinOf = (x: (typeof pinRows)[number]): PinInfo => ({ id: x.id, scope: x.scope, targetId: x.targetId, version: x.version, reason: x.reason, owner: x.owner, expiresAt: x.expiresAt });
   const byKey = new Map<string, ReleaseInfo[]>();
   const rel: ReleaseInfo[] = r.map((x) => ({
     id: x.id,
@@ -39,6 +43,8 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
   for (const list of byKey.values()) list.sort((a, b) => compareVersions(a.version, b.version));
   return {
     groups: new Map(g.map((x) => [x.id, x])),
+    groupPins: new Map(pinRows.filter((x) => x.scope === "group").map((x) => [x.targetId, pinOf(x)])),
+    hostPins: new Map(pinRows.filter((x) => x.scope === "host").map((x) => [x.targetId, pinOf(x)])),
     channels: new Map(
       c.map((x) => [
         x.id,

@@ -186,3 +186,24 @@ export const fleetLockHolders = pgTable(
   },
   (t) => [primaryKey({ columns: [t.groupId, t.holderId] })],
 );
+
+export const PIN_SCOPES = ["group", "host"] as const;
+
+/** Holds a group or one host at a version, with who asked and why; optionally until a time. */
+export const pins = pgTable(
+  "pins",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    scope: text("scope", { enum: PIN_SCOPES }).notNull(),
+    // Group id or host id, by scope.
+    targetId: text("target_id").notNull(),
+    version: text("version").notNull(),
+    reason: text("reason").notNull(),
+    owner: text("owner").notNull(),
+    createdBy: uuid("created_by"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  // One pin per group or host: pinning again replaces it.
+  (t) => [uniqueIndex("pins_scope_target_uq").on(t.scope, t.targetId)],
+);

@@ -40,6 +40,16 @@ describe("Cincinnati graph", () => {
     expect(buildGraph({ releases: [v1, v2], channel: null, wariness: 0, now }).edges).toEqual([]);
   });
 
+  it("a pin serves edges only to the pinned release, without throttling", () => {
+    const c = channel({ id: "fcos-stable", targetReleaseId: v4.id, rolloutStartedAt: now, rolloutDurationMinutes: 600 });
+    const g = buildGraph({ releases: [v1, v2, v3, v4], channel: c, wariness: 0.99, now, pinnedVersion: v2.version });
+    assertValid(g);
+    expect(g.edges).toEqual([[0, 1]]);
+    expect(g.nodes[1]!.metadata["org.fedoraproject.coreos.updates.rollout"]).toBeUndefined();
+    // Pinned to a version the stream does not have: no edges at all.
+    expect(buildGraph({ releases: [v1, v2], channel: c, wariness: 0, now, pinnedVersion: "41.0.0" }).edges).toEqual([]);
+  });
+
   it("routes through barriers and leaves dead ends without a way out", () => {
     const barrier = { ...v2, barrier: true, barrierReason: "migrates storage" };
     const dead = { ...v1, deadend: true, deadendReason: "broken networking" };

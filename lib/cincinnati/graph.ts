@@ -59,17 +59,21 @@ export interface GraphInput {
   /** The client's wariness (sent, or derived from node_uuid). */
   wariness: number;
   now: Date;
+  /** A pin (host's or group's) replaces the channel target: edges lead only to it. */
+  pinnedVersion?: string | null;
 }
 
 /**
  * The update graph one Zincati client sees. The edge set is the policy: every release below
  * the channel target gets an edge to it (or to the first barrier on the way), a paused or
- * target-less channel serves no edges, a dead end has no way out, and during a throttled
- * rollout the edges to the target are hidden from clients warier than the rollout's reach.
+ * target-less channel serves no edges, a pin serves edges only to the pinned release, a dead
+ * end has no way out, and during a throttled rollout the edges to the target are hidden from
+ * clients warier than the rollout's reach.
  */
 export function buildGraph(input: GraphInput): Graph {
   const releases = input.releases.filter((r) => r.ostreeChecksum).sort((a, b) => compareVersions(a.version, b.version));
-  const target = input.channel?.targetReleaseId ? releases.find((r) => r.id === input.channel!.targetReleaseId) : undefined;
+  const pinned = input.pinnedVersion ? releases.find((r) => r.version === input.pinnedVersion) : undefined;
+  const target = input.pinnedVersion ? pinned : input.channel?.targetReleaseId ? releases.find((r) => r.id === input.channel!.targetReleaseId) : undefined;
   const nodes: GraphNode[] = releases.map((r, i) => ({
     version: r.version,
     payload: r.ostreeChecksum!,
@@ -84,7 +88,8 @@ export function buildGraph(input: GraphInput): Graph {
   const channel = input.channel;
   if (!channel || channel.paused || !target) return { nodes, edges };
   const targetIndex = releases.indexOf(target);
-  const throttled = channel.rolloutStartedAt !== null && channel.rolloutDurationMinutes > 0;
+  // A pin is an operator's explicit choice: no wariness throttling applies to it.
+  const throttled = !pinned && channel.rolloutStartedAt !== null && channel.rolloutDurationMinutes > 0;
   if (throttled) {
     const meta = nodes[targetIndex]!.metadata;
     meta[`${PREFIX}updates.rollout`] = "true";
@@ -92,7 +97,7 @@ export function buildGraph(input: GraphInput): Graph {
     meta[`${PREFIX}updates.start_value`] = String(channel.rolloutStartValue);
     meta[`${PREFIX}updates.duration_minutes`] = String(channel.rolloutDurationMinutes);
   }
-  const targetVisible = input.wariness <= rolloutReach(channel, input.now);
+  const targetVisible = !throttled || input.wariness <= rolloutReach(channel, input.now);
   for (let i = 0; i < targetIndex; i++) {
     if (releases[i]!.deadend) continue;
     // The first barrier above this node (and at or below the target) is as far as it may go.

@@ -12,7 +12,7 @@ import {
   SetupSchema,
   UserPatchSchema,
 } from "./schemas";
-import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -133,6 +133,11 @@ export function openApiDocument(): JsonSchema {
         post: op({ summary: "Add a release", permission: "fleet:write", body: schemaOf(NewReleaseSchema), ok: 201 }),
       },
       "/api/v1/releases/import": { post: op({ summary: "Import releases from a JSON file (all or nothing)", permission: "fleet:write", body: schemaOf(ReleaseImportSchema), ok: 201 }) },
+      "/api/v1/pins": {
+        get: op({ summary: "Pins with the hosts they cover and how many have not converged", permission: "fleet:read" }),
+        post: op({ summary: "Pin a group or host to a version (replaces its pin)", permission: "fleet:write", body: schemaOf(PinSchema), ok: 201 }),
+      },
+      "/api/v1/pins/{id}": { delete: op({ summary: "Remove a pin", permission: "fleet:write", params: [idParam, { name: "reason", in: "query", schema: str }] }) },
       "/api/v1/fleetlock": { get: op({ summary: "FleetLock reboot semaphores with their holders", permission: "fleet:read" }) },
       "/api/v1/fleetlock/{group}": {
         put: op({ summary: "Set a group's reboot slot count", permission: "fleet:write", params: [{ name: "group", in: "path", schema: str }], body: schemaOf(RebootSlotsSchema) }),

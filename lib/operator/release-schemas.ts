@@ -57,3 +57,13 @@ export const RebootSlotsSchema = z.object({
   reason: z.string().trim().max(500).default(""),
 });
 export const ReleaseSlotSchema = z.object({ holderId: z.string().min(1).max(128), reason: z.string().trim().max(500).default("") });
+
+export const PinSchema = z.object({
+  scope: z.enum(["group", "host"]),
+  targetId: z.string().min(1).max(64).regex(GROUP_NAME, "a group name or a host's machine id"),
+  version: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/, "must be a version like 4081.2.0"),
+  reason: z.string().trim().min(1, "a reason is required").max(500),
+  /** Who answers for the pin; defaults to the operator who sets it. */
+  owner: z.string().trim().min(1).max(254).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).nullish(),
+});

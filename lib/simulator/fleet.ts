@@ -1,6 +1,7 @@
 import type { OsFamily } from "../agent/native-report";
+import { NATIVE_ONLY, type Protocol, type ProtocolMix } from "./protocols";
 import { chance, createRng, hexString, intBetween, mixSeed, pick, weighted, type Rng } from "./random";
-import { initialVersion } from "./versions";
+import { firstInstalledVersion, initialVersion } from "./versions";
 
 /** Who a virtual host is: fixed for its life, derived from (seed, index) alone. */
 export interface HostProfile {
@@ -13,6 +14,14 @@ export interface HostProfile {
   group: string;
   labels: Record<string, string>;
   initialVersion: string;
+  /** The update agent it runs: Flotilla's native agent, update_engine (Omaha) or Zincati. */
+  protocol: Protocol;
+  /** Where it runs, as Omaha's `oem` (Flatcar: `ami`, `azure`, `qemu`, "" on metal) or Zincati's `platform` (`aws`, `metal`, …). */
+  platform: string;
+  /** The first OS version ever installed (Omaha `alephversion`). */
+  alephVersion: string;
+  /** Zincati `[identity] rollout_wariness`, for the few hosts that configure one. */
+  rolloutWariness: number | null;
 }
 
 interface GroupSpec {
@@ -38,6 +47,15 @@ const GROUPS: readonly GroupSpec[] = [
 
 export const GROUP_NAMES: readonly string[] = GROUPS.map((g) => g.name);
 
+/** Flatcar OEM ids per role, weighted; Zincati names the same platforms differently. */
+const OEMS: Record<string, ReadonlyArray<readonly [string, number]>> = {
+  edge: [["", 60], ["qemu", 25], ["vmware_raw", 15]],
+  worker: [["ami", 50], ["azure", 25], ["gce", 25]],
+  canary: [["ami", 40], ["qemu", 30], ["azure", 30]],
+  general: [["", 25], ["ami", 25], ["azure", 15], ["gce", 15], ["digitalocean", 10], ["qemu", 10]],
+};
+const ZINCATI_PLATFORM: Record<string, string> = { "": "metal", ami: "aws", azure: "azure", gce: "gcp", qemu: "qemu", vmware_raw: "vmware", digitalocean: "digitalocean" };
+
 /** The rng of one host: independent of how many hosts come before or after it. */
 export function hostRng(seed: number, index: number, stream = 0): Rng {
   return createRng(mixSeed(seed, index, stream));
@@ -51,20 +69,36 @@ function reportedArch(family: OsFamily, arm: boolean): string {
 /**
  * Builds `count` hosts. Hostnames are numbered per group in index order
  * (`edge-berlin-001`, `edge-berlin-002`, …), so the same seed always gives the same names.
+ * `mix` picks each host's agent; Flatcar (Omaha) and FCOS (Zincati) hosts land only in
+ * groups that run that OS, native hosts keep the groups' own OS blend. The default
+ * (native only) gives exactly the fleet earlier versions gave.
  */
-export function buildFleet(seed: number, count: number): HostProfile[] {
+export function buildFleet(seed: number, count: number, mix: ProtocolMix = NATIVE_ONLY): HostProfile[] {
   const perGroup = new Map<string, number>();
   const fleet: HostProfile[] = [];
   const groupWeights = GROUPS.map((g) => [g, g.weight] as const);
+  const groupsRunning = (family: OsFamily) => {
+    const entries = GROUPS.map((g) => [g, g.weight * (g.os.find(([f]) => f === family)?.[1] ?? 0)] as const).filter(([, w]) => w > 0);
+    if (entries.length === 0) throw new Error(`no group runs ${family}`);
+    return entries;
+  };
+  const byFamily = { flatcar: groupsRunning("flatcar"), fcos: groupsRunning("fcos") };
   for (let index = 0; index < count; index++) {
+    const protocol: Protocol = mix.length === 1 ? mix[0]![0] : weighted(hostRng(seed, index, 2), mix);
     const rng = hostRng(seed, index);
     const machineId = hexString(rng, 32);
-    const group = weighted(rng, groupWeights);
+    const group = protocol === "native" ? weighted(rng, groupWeights) : weighted(rng, byFamily[protocol]);
     const n = (perGroup.get(group.name) ?? 0) + 1;
     perGroup.set(group.name, n);
-    const osFamily = weighted(rng, group.os);
+    const osFamily: OsFamily = protocol === "native" ? weighted(rng, group.os) : protocol;
     const arm = chance(rng, group.armShare);
     const site = pick(rng, group.sites);
+    const labels = { site, rack: `r${String(intBetween(rng, 1, 12)).padStart(2, "0")}`, role: group.role };
+    const version = initialVersion(rng, osFamily);
+    // Identity details only the Omaha and Zincati hosts send come from their own stream,
+    // so adding them changed no earlier draw.
+    const extra = hostRng(seed, index, 3);
+    const oem = weighted(extra, OEMS[group.role] ?? OEMS.general!);
     fleet.push({
       index,
       machineId,
@@ -72,8 +106,12 @@ export function buildFleet(seed: number, count: number): HostProfile[] {
       osFamily,
       arch: reportedArch(osFamily, arm),
       group: group.name,
-      labels: { site, rack: `r${String(intBetween(rng, 1, 12)).padStart(2, "0")}`, role: group.role },
-      initialVersion: initialVersion(rng, osFamily),
+      labels,
+      initialVersion: version,
+      protocol,
+      platform: osFamily === "fcos" ? (ZINCATI_PLATFORM[oem] ?? "metal") : oem,
+      alephVersion: firstInstalledVersion(extra, osFamily, version),
+      rolloutWariness: chance(extra, 0.15) ? Math.round(extra() * 100) / 100 : null,
     });
   }
   return fleet;

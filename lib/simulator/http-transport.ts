@@ -1,12 +1,13 @@
 import http from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
-import type { ReportTransport, SendResult } from "./transport";
+import type { ReportTransport, SendResult, SimRequest } from "./transport";
 
 export interface HttpTransportOptions {
   /** Flotilla's base URL; a path prefix (behind a proxy) is kept. */
   baseUrl: string;
-  token: string;
+  /** Enrollment token for native reports; Omaha, graph and FleetLock clients send none. */
+  token?: string;
   /** Upper bound of open connections, normally the simulation's concurrency. */
   maxSockets: number;
   timeoutMs?: number;
@@ -36,46 +37,50 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
  */
 export class HttpTransport implements ReportTransport {
   private readonly agent: http.Agent;
-  private readonly reportUrl: URL;
   private readonly healthUrl: URL;
   private readonly client: typeof http | typeof https;
+  /** Resolved URLs of fixed paths (the graph's query differs per host and is not kept). */
+  private readonly urls = new Map<string, URL>();
 
   constructor(private readonly opts: HttpTransportOptions) {
-    this.reportUrl = endpointUrl(opts.baseUrl, "/v1/agent/report");
     this.healthUrl = endpointUrl(opts.baseUrl, "/healthz");
-    const secure = this.reportUrl.protocol === "https:";
-    if (!secure && this.reportUrl.protocol !== "http:") throw new Error(`unsupported URL scheme ${this.reportUrl.protocol} (use http:// or https://)`);
+    const secure = this.healthUrl.protocol === "https:";
+    if (!secure && this.healthUrl.protocol !== "http:") throw new Error(`unsupported URL scheme ${this.healthUrl.protocol} (use http:// or https://)`);
     this.client = secure ? https : http;
     const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets };
     this.agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
-  send(body: string): Promise<SendResult> {
-    return this.request(this.reportUrl, "POST", body);
+  send(r: SimRequest): Promise<SendResult> {
+    let url = this.urls.get(r.path);
+    if (!url) {
+      url = endpointUrl(this.opts.baseUrl, r.path);
+      if (!r.path.includes("?")) this.urls.set(r.path, url);
+    }
+    const headers: Record<string, string | number> = { ...r.headers };
+    if (r.auth && this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    return this.request(url, r.method, headers, r.body);
   }
 
   /** GET /healthz: tells "nothing listens there" apart from "Flotilla is up". */
   probe(): Promise<SendResult> {
-    return this.request(this.healthUrl, "GET");
+    return this.request(this.healthUrl, "GET", {});
   }
 
   close(): void {
     this.agent.destroy();
   }
 
-  private request(url: URL, method: "GET" | "POST", body?: string): Promise<SendResult> {
+  private request(url: URL, method: "GET" | "POST", extra: Record<string, string | number>, body?: string): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     return new Promise((resolve) => {
       const headers: Record<string, string | number> = {
         "user-agent": this.opts.userAgent ?? "flotilla-simulator",
         accept: "application/json",
+        ...(body !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
+        ...extra,
       };
-      if (body !== undefined) {
-        headers["content-type"] = "application/json";
-        headers["content-length"] = Buffer.byteLength(body);
-        headers.authorization = `Bearer ${this.opts.token}`;
-      }
       const req = this.client.request(url, { method, agent: this.agent, headers, timeout: this.opts.timeoutMs ?? 15_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

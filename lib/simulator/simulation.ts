@@ -1,28 +1,38 @@
-import { ReportCadence, retryDelayMs } from "./cadence";
+import { answered, initialSim, isUnhealthy, phaseOf, requestOf, versionOf, type HostSim, type Wait } from "./agents";
+import { ReportCadence, retryDelayMs, SERVER_DEFAULT_INTERVAL_SECONDS } from "./cadence";
 import { DueQueue } from "./due-queue";
 import { buildFleet, hostRng, type HostProfile } from "./fleet";
-import { advance, DEFAULT_BEHAVIOUR, initialState, isUpdating, reportBody, type Behaviour, type HostState } from "./host-state";
+import { DEFAULT_BEHAVIOUR, type Behaviour } from "./host-state";
+import { NATIVE_ONLY, type Protocol, type ProtocolMix } from "./protocols";
 import { createRng, mixSeed, type Rng } from "./random";
-import { emptyStats, type SimulationStats, type StateCounts } from "./stats";
-import { errorMessage, nextReportInSeconds, type ReportTransport, type SendResult } from "./transport";
+import { emptyStats, type FleetSnapshot, type SimulationStats } from "./stats";
+import { errorMessage, type ReportTransport, type SendResult } from "./transport";
 
 export interface SimulationOptions {
   hosts: number;
   seed: number;
-  /** Report interval override in seconds; undefined follows the server's `nextReportInSeconds`. */
+  /** Which agents the hosts run, by weight; default: all native. */
+  mix?: ProtocolMix;
+  /**
+   * Interval override in seconds for every protocol. Undefined: native hosts follow the
+   * server's `nextReportInSeconds`, Flatcar checks in every ~45 min (update_engine), FCOS
+   * polls every 5 min (Zincati). Update steps are compressed by interval/60 below one minute.
+   */
   intervalSeconds?: number;
   /** Stop after this many seconds; undefined runs until `stop()`. */
   durationSeconds?: number;
   behaviour?: Behaviour;
-  /** Reports in flight at once. */
+  /** Requests in flight at once. */
   concurrency: number;
-  /** Tries per report on 429/502/503/504 and network errors before it is dropped. */
+  /** Tries per request on 429/502/503/504 and network errors before it is dropped. */
   maxAttempts?: number;
 }
 
 export interface SimulationHooks {
-  /** A report refused with a 4xx/5xx that is not retried (401 ends the run instead). */
+  /** A request refused with a 4xx/5xx that is not retried (401 on a native report ends the run instead). */
   onRejected?(status: number, message: string, host: HostProfile): void;
+  /** A 2xx answer the agent could not use: an Omaha response update_engine rejects, a graph Zincati cannot read. */
+  onInvalid?(message: string, host: HostProfile): void;
 }
 
 export type StopReason = "duration" | "stopped" | "unauthorized";
@@ -37,14 +47,23 @@ export interface SimulationResult {
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const DRAIN_TIMEOUT_MS = 10_000;
 
+/** Periodic intervals of the real agents when no --interval is given (native asks the server). */
+export const DEFAULT_PERIOD_SECONDS: Readonly<Record<Exclude<Protocol, "native">, number>> = {
+  // update_engine: every 45 minutes, plus fuzz.
+  flatcar: 45 * 60,
+  // Zincati's default steady-state polling interval.
+  fcos: 300,
+};
+
 /**
- * Drives a virtual fleet through the native protocol: one due-time queue, one timer, at
- * most `concurrency` reports in flight. Each host's state advances once per accepted report.
+ * Drives a virtual fleet: one due-time queue, one timer, at most `concurrency` requests in
+ * flight. Each host speaks its own protocol (native, Omaha, Cincinnati + FleetLock) and
+ * advances once per answered request.
  */
 export class Simulation {
   readonly profiles: readonly HostProfile[];
   readonly stats: SimulationStats = emptyStats();
-  private readonly states: HostState[];
+  private readonly sims: HostSim[];
   private readonly rngs: Rng[];
   private readonly attempts: Uint8Array;
   private readonly queue = new DueQueue();
@@ -52,6 +71,8 @@ export class Simulation {
   private readonly scheduleRng: Rng;
   private readonly behaviour: Behaviour;
   private readonly maxAttempts: number;
+  /** Update steps last `pace` × their real duration: 1 at real intervals, less when --interval is short. */
+  private readonly pace: number;
   private inFlightCount = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
@@ -68,35 +89,40 @@ export class Simulation {
   ) {
     if (!Number.isInteger(opts.hosts) || opts.hosts < 1) throw new Error("hosts must be a positive integer");
     if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new Error("concurrency must be a positive integer");
-    this.profiles = buildFleet(opts.seed, opts.hosts);
+    this.profiles = buildFleet(opts.seed, opts.hosts, opts.mix ?? NATIVE_ONLY);
     this.rngs = this.profiles.map((p) => hostRng(opts.seed, p.index, 1));
-    this.states = this.profiles.map((p, i) => initialState(p, this.rngs[i]!));
+    this.sims = this.profiles.map((p, i) => initialSim(p, this.rngs[i]!));
     this.attempts = new Uint8Array(opts.hosts);
     this.cadence = new ReportCadence(opts.intervalSeconds);
     this.scheduleRng = createRng(mixSeed(opts.seed, 0x5eed));
     this.behaviour = opts.behaviour ?? DEFAULT_BEHAVIOUR;
     this.maxAttempts = opts.maxAttempts ?? 6;
+    this.pace = Math.min(1, (opts.intervalSeconds ?? SERVER_DEFAULT_INTERVAL_SECONDS) / SERVER_DEFAULT_INTERVAL_SECONDS);
   }
 
   get inFlight(): number {
     return this.inFlightCount;
   }
 
-  hostState(index: number): HostState | undefined {
-    return this.states[index];
+  hostSim(index: number): HostSim | undefined {
+    return this.sims[index];
   }
 
-  stateCounts(): StateCounts {
-    const counts: StateCounts = {};
-    for (const s of this.states) counts[s.state] = (counts[s.state] ?? 0) + 1;
-    return counts;
+  /** Hosts per protocol: how many, in which phase, how many updated, how many unhealthy. */
+  fleetSnapshot(): FleetSnapshot {
+    const out: FleetSnapshot = {};
+    this.sims.forEach((sim, i) => {
+      const snap = (out[sim.protocol] ??= { hosts: 0, phases: {}, updated: 0, unhealthy: 0 });
+      snap.hosts++;
+      const phase = phaseOf(sim);
+      snap.phases[phase] = (snap.phases[phase] ?? 0) + 1;
+      if (versionOf(sim) !== this.profiles[i]!.initialVersion) snap.updated++;
+      if (isUnhealthy(sim)) snap.unhealthy++;
+    });
+    return out;
   }
 
-  unhealthyCount(): number {
-    return this.states.reduce((n, s) => n + (s.failing ? 1 : 0), 0);
-  }
-
-  /** Starts reporting; resolves when the run ends and every report in flight has settled. */
+  /** Starts sending; resolves when the run ends and every request in flight has settled. */
   run(): Promise<SimulationResult> {
     if (this.finished) return this.finished;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
@@ -109,7 +135,7 @@ export class Simulation {
     return this.finished;
   }
 
-  /** Sends nothing new; the run's promise resolves once reports in flight have answered. */
+  /** Sends nothing new; the run's promise resolves once requests in flight have answered. */
   stop(reason: StopReason = "stopped", message?: string): void {
     if (this.stopping) return;
     this.stopping = true;
@@ -140,7 +166,7 @@ export class Simulation {
     this.arm();
   }
 
-  /** Keeps one timer set for the earliest due report; a full pipeline is woken by completions instead. */
+  /** Keeps one timer set for the earliest due request; a full pipeline is woken by completions instead. */
   private arm(): void {
     const due = this.inFlightCount < this.opts.concurrency ? this.queue.peekDue() : undefined;
     if (due === this.timerDue && this.timer) return;
@@ -157,12 +183,13 @@ export class Simulation {
   }
 
   private dispatch(host: number): void {
-    const profile = this.profiles[host]!;
-    const body = JSON.stringify(reportBody(profile, this.states[host]!));
+    const sim = this.sims[host]!;
+    const request = requestOf(this.profiles[host]!, sim);
     this.inFlightCount++;
     this.stats.sent++;
+    this.stats.byProtocol[sim.protocol].sent++;
     this.transport
-      .send(body)
+      .send(request)
       .catch((err: unknown): SendResult => ({ kind: "network", error: err instanceof Error ? err : new Error(String(err)), latencyMs: 0 }))
       .then((result) => this.settle(host, result))
       .finally(() => {
@@ -176,44 +203,54 @@ export class Simulation {
 
   private settle(host: number, result: SendResult): void {
     const profile = this.profiles[host]!;
-    if (result.kind === "response") {
-      this.stats.latencyMsTotal += result.latencyMs;
-      this.stats.latencyMsMax = Math.max(this.stats.latencyMsMax, result.latencyMs);
-      if (result.status >= 200 && result.status < 300) {
-        this.stats.ok++;
-        this.accepted(host, nextReportInSeconds(result.body));
-        return;
-      }
-      this.stats.byStatus[result.status] = (this.stats.byStatus[result.status] ?? 0) + 1;
-      if (result.status === 401) {
-        this.stop("unauthorized", errorMessage(result));
-        return;
-      }
-      if (!RETRYABLE.has(result.status)) {
-        this.hooks.onRejected?.(result.status, errorMessage(result), profile);
-        // The server will not take this body; the host moves on as a real agent would.
-        this.accepted(host, undefined);
-        return;
-      }
-    } else {
+    const sim = this.sims[host]!;
+    if (result.kind === "network") {
       this.stats.network++;
+      this.retry(host, undefined);
+      return;
     }
-    this.retry(host, result.kind === "response" ? result.retryAfterSeconds : undefined);
+    this.stats.latencyMsTotal += result.latencyMs;
+    this.stats.latencyMsMax = Math.max(this.stats.latencyMsMax, result.latencyMs);
+    const ok = result.status >= 200 && result.status < 300;
+    if (!ok && (RETRYABLE.has(result.status) || (result.status === 401 && sim.protocol === "native"))) {
+      this.stats.byStatus[result.status] = (this.stats.byStatus[result.status] ?? 0) + 1;
+      if (result.status === 401) this.stop("unauthorized", errorMessage(result));
+      else this.retry(host, result.retryAfterSeconds);
+      return;
+    }
+    const step = answered(profile, sim, result.status, result.body, this.rngs[host]!, this.behaviour);
+    if (ok) {
+      this.stats.ok++;
+      this.stats.byProtocol[sim.protocol].ok++;
+      if (step.problem) {
+        this.stats.invalid++;
+        this.hooks.onInvalid?.(step.problem, profile);
+      }
+    } else if (step.expected) {
+      this.stats.lockBusy++;
+    } else {
+      this.stats.byStatus[result.status] = (this.stats.byStatus[result.status] ?? 0) + 1;
+      this.hooks.onRejected?.(result.status, step.problem ?? errorMessage(result), profile);
+    }
+    this.attempts[host] = 0;
+    this.sims[host] = step.sim;
+    this.schedule(host, this.delayMs(sim.protocol, step.wait));
   }
 
-  private accepted(host: number, serverSeconds: number | undefined): void {
-    this.attempts[host] = 0;
-    const next = advance(this.states[host]!, this.profiles[host]!, this.rngs[host]!, this.behaviour);
-    this.states[host] = next;
-    this.schedule(host, this.cadence.nextDelayMs(serverSeconds, isUpdating(next.state), this.scheduleRng));
+  private delayMs(protocol: Protocol, wait: Wait): number {
+    if (wait.kind === "step") return Math.max(10, wait.seconds * this.pace * 1000);
+    if (protocol === "native") return this.cadence.nextDelayMs(wait.serverSeconds, wait.soon ?? false, this.scheduleRng);
+    const mean = this.opts.intervalSeconds ?? DEFAULT_PERIOD_SECONDS[protocol];
+    return Math.max(10, mean * (0.9 + this.scheduleRng() * 0.2) * 1000);
   }
 
   private retry(host: number, retryAfterSeconds: number | undefined): void {
     const attempt = (this.attempts[host] ?? 0) + 1;
     if (attempt >= this.maxAttempts) {
+      // Given up: the host tries again at its next periodic interval, same request.
       this.stats.dropped++;
       this.attempts[host] = 0;
-      this.schedule(host, this.cadence.nextDelayMs(undefined, false, this.scheduleRng));
+      this.schedule(host, this.delayMs(this.sims[host]!.protocol, { kind: "periodic" }));
       return;
     }
     this.attempts[host] = attempt;

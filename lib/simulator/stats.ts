@@ -1,39 +1,76 @@
-import type { UpdateState } from "../agent/native-report";
+import { PHASES } from "./agents";
+import { PROTOCOLS, type Protocol } from "./protocols";
+
+export interface ProtocolCounters {
+  sent: number;
+  ok: number;
+}
 
 /** Cumulative counters of a simulation run. */
 export interface SimulationStats {
   /** HTTP requests sent, retries included. */
   sent: number;
-  /** Reports the server accepted (2xx). */
+  /** Requests the server accepted (2xx). */
   ok: number;
-  /** Non-2xx answers by status code. */
+  /** Non-2xx answers by status code (FleetLock's "slot taken" 409 is counted in lockBusy instead). */
   byStatus: Record<number, number>;
   /** Requests that got no answer: refused, reset, timed out. */
   network: number;
   retries: number;
-  /** Reports given up on after the last retry (the host reports again at its next interval). */
+  /** Requests given up on after the last retry (the host tries again at its next interval). */
   dropped: number;
+  /** FleetLock pre-reboot answered 409: every slot of the group is taken, Zincati retries later. */
+  lockBusy: number;
+  /** 2xx answers the agent could not use (an Omaha response update_engine would reject, a graph Zincati cannot read). */
+  invalid: number;
   latencyMsTotal: number;
   latencyMsMax: number;
+  byProtocol: Record<Protocol, ProtocolCounters>;
 }
 
 export function emptyStats(): SimulationStats {
-  return { sent: 0, ok: 0, byStatus: {}, network: 0, retries: 0, dropped: 0, latencyMsTotal: 0, latencyMsMax: 0 };
+  return {
+    sent: 0,
+    ok: 0,
+    byStatus: {},
+    network: 0,
+    retries: 0,
+    dropped: 0,
+    lockBusy: 0,
+    invalid: 0,
+    latencyMsTotal: 0,
+    latencyMsMax: 0,
+    byProtocol: { flatcar: { sent: 0, ok: 0 }, fcos: { sent: 0, ok: 0 }, native: { sent: 0, ok: 0 } },
+  };
 }
 
 export function snapshotStats(s: SimulationStats): SimulationStats {
-  return { ...s, byStatus: { ...s.byStatus } };
+  return {
+    ...s,
+    byStatus: { ...s.byStatus },
+    byProtocol: { flatcar: { ...s.byProtocol.flatcar }, fcos: { ...s.byProtocol.fcos }, native: { ...s.byProtocol.native } },
+  };
 }
 
-export type StateCounts = Partial<Record<UpdateState, number>>;
+/** Where the hosts of one protocol stand right now. */
+export interface ProtocolSnapshot {
+  hosts: number;
+  /** Hosts per phase (see PHASES). */
+  phases: Record<string, number>;
+  /** Hosts running another version than they started on. */
+  updated: number;
+  /** Native hosts with a failing health check. */
+  unhealthy: number;
+}
+
+export type FleetSnapshot = Partial<Record<Protocol, ProtocolSnapshot>>;
 
 export interface StatusInput {
   elapsedMs: number;
   current: SimulationStats;
   previous: SimulationStats;
   windowMs: number;
-  states: StateCounts;
-  unhealthy: number;
+  fleet: FleetSnapshot;
   inFlight: number;
 }
 
@@ -45,24 +82,41 @@ function errorSummary(current: SimulationStats): string {
   return parts.length ? parts.join(" ") : "none";
 }
 
-/** `[  35s] 41.2 reports/s  ok 1432  errors 503×3 net×1  retries 4  avg 3.1 ms | updating 12 error 1 rolled_back 0 unhealthy 4` */
+const answeredCount = (s: SimulationStats) => s.ok + s.lockBusy + Object.values(s.byStatus).reduce((a, b) => a + b, 0);
+
+function protocolSegment(protocol: Protocol, snap: ProtocolSnapshot, rate: number, stats: SimulationStats): string {
+  const phases = PHASES[protocol]
+    .filter((p) => p === "idle" || (snap.phases[p] ?? 0) > 0)
+    .map((p) => `${p.replace("_", "-")} ${snap.phases[p] ?? 0}`);
+  const extra = [`updated ${snap.updated}`];
+  if (protocol === "native") extra.push(`unhealthy ${snap.unhealthy}`);
+  if (protocol === "fcos" && stats.lockBusy) extra.push(`slot-busy ${stats.lockBusy}`);
+  return `${protocol} ${snap.hosts} (${rate.toFixed(1)}/s): ${phases.join(" ")} · ${extra.join(" ")}`;
+}
+
+/**
+ * `[   35s] 412.3 req/s  ok 14032  errors none  retries 0  avg 3.1 ms  in-flight 12 | flatcar 900 (30.2/s): idle 850 downloading 20 … · updated 120 | fcos … | native …`
+ */
 export function formatStatus(input: StatusInput): string {
   const { current, previous, windowMs } = input;
-  const sentInWindow = current.sent - previous.sent;
-  const rate = windowMs > 0 ? (sentInWindow * 1000) / windowMs : 0;
-  const answered = current.ok - previous.ok + Object.values(current.byStatus).reduce((a, b) => a + b, 0) - Object.values(previous.byStatus).reduce((a, b) => a + b, 0);
+  const perSecond = (n: number) => (windowMs > 0 ? (n * 1000) / windowMs : 0);
+  const answered = answeredCount(current) - answeredCount(previous);
   const avg = answered > 0 ? (current.latencyMsTotal - previous.latencyMsTotal) / answered : 0;
-  const updating = (input.states.checking ?? 0) + (input.states.downloading ?? 0) + (input.states.downloaded ?? 0) + (input.states.staged ?? 0) + (input.states.rebooting ?? 0);
+  const segments = PROTOCOLS.flatMap((p) => {
+    const snap = input.fleet[p];
+    return snap && snap.hosts > 0 ? [protocolSegment(p, snap, perSecond(current.byProtocol[p].sent - previous.byProtocol[p].sent), current)] : [];
+  });
   return [
     `[${String(Math.round(input.elapsedMs / 1000)).padStart(5)}s]`,
-    `${rate.toFixed(1)} reports/s`,
+    `${perSecond(current.sent - previous.sent).toFixed(1)} req/s`,
     `ok ${current.ok}`,
     `errors ${errorSummary(current)}`,
     `retries ${current.retries}`,
     current.dropped ? `dropped ${current.dropped}` : "",
+    current.invalid ? `invalid answers ${current.invalid}` : "",
     `avg ${avg.toFixed(1)} ms`,
     `in-flight ${input.inFlight}`,
-    `| idle ${input.states.idle ?? 0} updating ${updating} error ${input.states.error ?? 0} rolled_back ${input.states.rolled_back ?? 0} unhealthy ${input.unhealthy}`,
+    ...segments.map((s) => `| ${s}`),
   ]
     .filter(Boolean)
     .join("  ");

@@ -3,9 +3,21 @@ export type SendResult =
   | { kind: "response"; status: number; body: string; retryAfterSeconds?: number; latencyMs: number }
   | { kind: "network"; error: Error; latencyMs: number };
 
-/** How a simulation delivers report bodies; HTTP in real runs, a stub in unit tests. */
+/** One request a virtual host sends, relative to the server's base URL. */
+export interface SimRequest {
+  method: "GET" | "POST";
+  /** Path and query, e.g. `/v1/update/` or `/v1/graph?basearch=x86_64&…`. */
+  path: string;
+  body?: string;
+  /** Request headers beyond the transport's defaults (content-type, accept, user-agent, …). */
+  headers?: Readonly<Record<string, string>>;
+  /** Send the enrollment token (native agent reports only). */
+  auth?: boolean;
+}
+
+/** How a simulation delivers requests; HTTP in real runs, a stub in unit tests. */
 export interface ReportTransport {
-  send(body: string): Promise<SendResult>;
+  send(request: SimRequest): Promise<SendResult>;
 }
 
 /** The server's own words from an error answer (`{error:{message}}`), else the start of the body. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { OsFamily } from "../agent/native-report";
 import { type Rng, weighted } from "./random";
 
@@ -27,4 +28,43 @@ export function nextVersion(family: OsFamily, version: string): string {
   const m = /^(.*?)(\d+)([^\d]*)$/.exec(version);
   if (!m) return `${version}.1`;
   return `${m[1]}${Number(m[2]) + 1}${m[3]}`;
+}
+
+/** The newest release of a train: what most of a fleet runs. */
+export function newestRelease(family: OsFamily): string {
+  const train = RELEASES[family];
+  return train[train.length - 1]!;
+}
+
+/**
+ * The release `--setup-demo` publishes above everything the fleet starts on and makes the
+ * channel target, so every simulated Flatcar and FCOS host has somewhere to go.
+ */
+export function demoTargetVersion(family: OsFamily): string {
+  return nextVersion(family, newestRelease(family));
+}
+
+/**
+ * The OSTree commit of a Fedora CoreOS release on one architecture (64 hex). Made up but
+ * deterministic: the fcos simulator boots it and `--setup-demo` publishes it, so the graph's
+ * payloads match the checksums the simulated Zincati reports.
+ */
+export function fcosChecksum(version: string, basearch: string): string {
+  return createHash("sha256").update(`fedora-coreos/${basearch}/${version}`).digest("hex");
+}
+
+/** Zincati's basearch for an arch in any spelling (`amd64` → `x86_64`). */
+export function fcosBasearch(arch: string): string {
+  if (arch === "amd64" || arch === "x86_64") return "x86_64";
+  if (arch === "arm64" || arch === "aarch64") return "aarch64";
+  return arch;
+}
+
+/** A version at or below `current` on the train: what the host was first installed with. */
+export function firstInstalledVersion(rng: Rng, family: OsFamily, current: string): string {
+  const train = RELEASES[family];
+  const i = train.indexOf(current);
+  if (i <= 0) return current;
+  // Most machines were installed a release or two ago; some are much older.
+  return train[Math.max(0, i - Math.floor(rng() * rng() * (i + 1)))]!;
 }

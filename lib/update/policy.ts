@@ -35,9 +35,21 @@ export interface GroupInfo {
   channelId: string | null;
 }
 
+export interface PinInfo {
+  id: string;
+  scope: "group" | "host";
+  targetId: string;
+  version: string;
+  reason: string;
+  owner: string;
+  expiresAt: Date | null;
+}
+
 /** Everything the update decision reads, loaded once and cached by the server. */
 export interface PolicySnapshot {
   groups: Map<string, GroupInfo>;
+  groupPins: Map<string, PinInfo>;
+  hostPins: Map<string, PinInfo>;
   channels: Map<string, ChannelInfo>;
   releases: Map<string, ReleaseInfo>;
   /** Releases of a channel, per arch, oldest first. */
@@ -64,4 +76,20 @@ export function resolveChannel(p: PolicySnapshot, osFamily: OsFamily, groupId: s
   if (direct && direct.osFamily === osFamily) return direct;
   const prefixed = p.channels.get(`${osFamily}-${trackOrStream}`);
   return prefixed && prefixed.osFamily === osFamily ? prefixed : null;
+}
+
+/** The pin that applies to a host: its own, else its group's; expired pins do not count. */
+export function activePin(p: PolicySnapshot, hostId: string, groupId: string, now: Date): PinInfo | null {
+  for (const pin of [p.hostPins.get(hostId), p.groupPins.get(groupId)]) {
+    if (pin && (!pin.expiresAt || pin.expiresAt > now)) return pin;
+  }
+  return null;
+}
+
+/** The release of `version` for an arch: the channel's own build first, else any of the family. */
+export function releaseFor(p: PolicySnapshot, channel: ChannelInfo, version: string, arch: string): ReleaseInfo | null {
+  const own = (p.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []).find((r) => r.version === version);
+  if (own) return own;
+  for (const r of p.releases.values()) if (r.osFamily === channel.osFamily && r.version === version && r.arch === arch) return r;
+  return null;
 }

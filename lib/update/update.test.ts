@@ -12,6 +12,8 @@ function snapshot(releases: ReleaseInfo[], channels: ChannelInfo[], groups: Arra
   }
   return {
     groups: new Map(groups.map((g) => [g.id, g])),
+    groupPins: new Map(),
+    hostPins: new Map(),
     channels: new Map(channels.map((c) => [c.id, c])),
     releases: new Map(releases.map((r) => [r.id, r])),
     releasesByChannelArch: byKey,
@@ -38,8 +40,8 @@ describe("update decision", () => {
   it("offers the channel target to hosts below it, per architecture", () => {
     const p = snapshot([old, target, armTarget], [channel({ targetReleaseId: target.id })]);
     const c = p.channels.get("stable")!;
-    expect(decideUpdate(p, c, { version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: target });
-    expect(decideUpdate(p, c, { version: "3975.2.2", arch: "arm64" })).toEqual({ kind: "offer", release: armTarget });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: target, pinned: false });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "arm64" })).toEqual({ kind: "offer", release: armTarget, pinned: false });
   });
 
   it.each([
@@ -50,17 +52,33 @@ describe("update decision", () => {
     ["a newer version", channel({ targetReleaseId: "r-4081.2.0-amd64" }), "4152.0.0", "newer_than_target"],
   ])("holds on %s", (_what, c, version, reason) => {
     const p = snapshot([old, target], c ? [c] : []);
-    expect(decideUpdate(p, c, { version, arch: "amd64" })).toMatchObject({ kind: "hold", reason });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version, arch: "amd64" })).toMatchObject({ kind: "hold", reason });
   });
 
   it("says why when the paused channel has a reason", () => {
     const c = channel({ targetReleaseId: target.id, paused: true, pausedReason: "bad kernel" });
-    expect(decideUpdate(snapshot([target], [c]), c, { version: "1.0.0", arch: "amd64" })).toMatchObject({ detail: "channel stable paused: bad kernel" });
+    expect(decideUpdate(snapshot([target], [c]), c, { id: "h1", groupId: "g1", version: "1.0.0", arch: "amd64" })).toMatchObject({ detail: "channel stable paused: bad kernel" });
   });
 
   it("holds when the target has no payload for the host's arch", () => {
     const c = channel({ targetReleaseId: target.id });
-    expect(decideUpdate(snapshot([target], [c]), c, { version: "1.0.0", arch: "riscv64" })).toMatchObject({ reason: "no_payload_for_arch" });
+    expect(decideUpdate(snapshot([target], [c]), c, { id: "h1", groupId: "g1", version: "1.0.0", arch: "riscv64" })).toMatchObject({ reason: "no_payload_for_arch" });
+  });
+
+  it("a host pin beats a group pin, which beats the channel target; pins never downgrade and expire", () => {
+    const mid = release({ version: "4000.0.0" });
+    const p = snapshot([old, mid, target], [channel({ targetReleaseId: target.id })]);
+    const c = p.channels.get("stable")!;
+    const pin = (scope: "group" | "host", targetId: string, version: string, expiresAt: Date | null = null) => ({ id: `${scope}-${targetId}`, scope, targetId, version, reason: "cert rotation", owner: "ops@example.com", expiresAt });
+    p.groupPins.set("g1", pin("group", "g1", "4000.0.0"));
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: mid, pinned: true });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "4000.0.0", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "pinned", detail: "group pinned to 4000.0.0 by ops@example.com: cert rotation" });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "4081.2.0", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "pinned" });
+    p.hostPins.set("h1", pin("host", "h1", "3975.2.2"));
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "pinned", detail: "host pinned to 3975.2.2 by ops@example.com: cert rotation" });
+    const now = new Date("2026-11-27T12:00:00Z");
+    p.hostPins.set("h1", pin("host", "h1", "3975.2.2", new Date(now.getTime() - 1)));
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" }, now)).toMatchObject({ kind: "offer", release: mid });
   });
 
   it("resolves the channel from the group, else from the track per OS family", () => {

@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { createChannel, createGroup } from "@/db/queries/groups";
 import { getHost } from "@/db/queries/hosts";
+import { removePin, setPin } from "@/db/queries/pins";
 import { createReleases, setChannelPaused, setChannelTarget } from "@/db/queries/releases";
 import { nextUpdate, type Graph } from "@/lib/cincinnati/graph";
 import { parseEnv } from "@/lib/config/env";
@@ -84,6 +85,24 @@ describe.each(testDatabases())("Cincinnati graph (Zincati) on $name", (target) =
       await setChannelPaused(database.db, SYSTEM_ACTOR, "fcos-stable", false, "fixed");
       invalidatePolicy();
     }
+  });
+
+  it("serves edges only to the pinned release when the host's group is pinned", async () => {
+    const pin = await setPin(database.db, SYSTEM_ACTOR, { scope: "group", targetId: "default", version: versions[1]!, reason: "hold for the kernel fix", owner: "sre@example.com", expiresAt: null });
+    invalidatePolicy();
+    try {
+      const { body } = await graph(zincatiQuery());
+      assertZincatiParses(body);
+      expect(body.edges).toEqual([[0, 1]]);
+      expect(nextUpdate(body, sums[0]!)?.version).toBe(versions[1]);
+      // On the pinned version the host is held, and the host page says by whom and why.
+      await graph(zincatiQuery({ os_version: versions[1]!, os_checksum: sums[1]! }));
+      expect(await getHost(database.db, NODE)).toMatchObject({ holdReason: "group pinned to 40.20240316.3.0 by sre@example.com: hold for the kernel fix", offeredVersion: null });
+    } finally {
+      await removePin(database.db, SYSTEM_ACTOR, pin.id, null);
+      invalidatePolicy();
+    }
+    expect((await graph(zincatiQuery())).body.edges).toEqual([[0, 2], [1, 2]]);
   });
 
   it("follows the group's channel when the group has one", async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { getHost, hostHistory } from "@/db/queries/hosts";
+import { setPin } from "@/db/queries/pins";
 import { setChannelPaused } from "@/db/queries/releases";
 import { parseEnv } from "@/lib/config/env";
 import { invalidatePolicy } from "@/server/policy-cache";
@@ -88,6 +89,15 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
     expect(await getHost(database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackDetected [nonOfficialServer]" });
     await post(omaha({ machine, version: "3975.2.2", check: false, events: '<event eventtype="3" eventresult="0" errorcode="268435466"></event>' }));
     expect(await getHost(database.db, machine)).toMatchObject({ updateState: "error", errorCode: "10", errorMessage: "PayloadHashMismatchError [nonOfficialServer]" });
+  });
+
+  it("a host pin offers the pinned version instead of the target, and holds once there", async () => {
+    const machine = "e".repeat(32);
+    await post(omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' }));
+    await setPin(database.db, SYSTEM_ACTOR, { scope: "host", targetId: machine, version: "3975.2.2", reason: "vendor driver", owner: "ops@example.com", expiresAt: null });
+    invalidatePolicy();
+    expect((await post(omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' }))).text).toBe(NOUPDATE);
+    expect(await getHost(database.db, machine)).toMatchObject({ holdReason: "host pinned to 3975.2.2 by ops@example.com: vendor driver" });
   });
 
   it("a paused channel answers noupdate and records why", async () => {

@@ -1,0 +1,55 @@
+"use client";
+
+import { useState } from "react";
+import { useSetPin } from "../queries/catalog";
+import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
+
+/** Pin a group or a host to a version; with `fixed`, scope and target are given (host page). */
+export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId: string } }) {
+  const setPin = useSetPin();
+  const [f, setF] = useState({ scope: fixed?.scope ?? "group", targetId: fixed?.targetId ?? "", version: "", reason: "", expires: "" });
+  const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF({ ...f, [k]: e.target.value });
+  return (
+    <form
+      aria-label={fixed ? "Pin this host" : "New pin"}
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setPin.mutate(
+          { scope: f.scope as "group" | "host", targetId: f.targetId, version: f.version, reason: f.reason, expiresAt: f.expires ? new Date(f.expires).toISOString() : null },
+          { onSuccess: () => setF({ ...f, version: "", reason: "", expires: "" }) },
+        );
+      }}
+    >
+      {fixed ? null : (
+        <>
+          <Field label="Scope">
+            <select className={inputClass} value={f.scope} onChange={set("scope")}>
+              <option value="group">group</option>
+              <option value="host">host</option>
+            </select>
+          </Field>
+          <Field label="Group or machine id">
+            <input className={inputClass} required value={f.targetId} onChange={set("targetId")} />
+          </Field>
+        </>
+      )}
+      <Field label="Pin to version">
+        <input className={inputClass} required value={f.version} onChange={set("version")} placeholder="4081.2.0" />
+      </Field>
+      <Field label="Reason">
+        <input className={inputClass} required value={f.reason} onChange={set("reason")} />
+      </Field>
+      <Field label="Expires (optional)">
+        <input className={inputClass} type="datetime-local" value={f.expires} onChange={set("expires")} />
+      </Field>
+      <button className={buttonClass} type="submit" disabled={setPin.isPending}>
+        Pin
+      </button>
+      <div className="w-full">
+        <ErrorText error={setPin.error} />
+        {setPin.isSuccess ? <p role="status" className="text-sm text-green-700">Pinned to {setPin.data.version}.</p> : null}
+      </div>
+    </form>
+  );
+}

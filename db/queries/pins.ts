@@ -1,0 +1,72 @@
+import { and, asc, eq, gt, isNotNull, lt, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { hosts, pins, releases } from "../schema/fleet";
+import { appendAudit, type Actor } from "./audit";
+import { AppError } from "@/lib/errors";
+
+export type PinRow = typeof pins.$inferSelect;
+
+export async function listPins(db: Db) {
+  // With each pin: how many hosts it covers and how many of them run another version.
+  return db
+    .select({
+      pin: pins,
+      hosts: sql<number>`(SELECT count(*)::int FROM hosts h WHERE (pins.scope = 'host' AND h.id = pins.target_id) OR (pins.scope = 'group' AND h.group_id = pins.target_id))`,
+      notConverged: sql<number>`(SELECT count(*)::int FROM hosts h WHERE ((pins.scope = 'host' AND h.id = pins.target_id) OR (pins.scope = 'group' AND h.group_id = pins.target_id)) AND h.os_version <> pins.version)`,
+    })
+    .from(pins)
+    .orderBy(asc(pins.scope), asc(pins.targetId));
+}
+
+export interface NewPin {
+  scope: "group" | "host";
+  targetId: string;
+  version: string;
+  reason: string;
+  owner: string;
+  expiresAt: Date | null;
+}
+
+/** Pins (or re-pins) a group or host; the version must exist in the catalog. */
+export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRow> {
+  return db.transaction(async (tx) => {
+    const [known] = await tx.select({ id: releases.id }).from(releases).where(eq(releases.version, input.version)).limit(1);
+    if (!known) throw new AppError("bad_request", `invalid request: version: ${input.version} is not in the release catalog`, [{ path: "version", message: "not in the release catalog" }]);
+    if (input.scope === "host") {
+      const [h] = await tx.select({ id: hosts.id }).from(hosts).where(eq(hosts.id, input.targetId));
+      if (!h) throw new AppError("bad_request", "invalid request: targetId: no such host", [{ path: "targetId", message: "no such host" }]);
+    }
+    const [before] = await tx.select().from(pins).where(and(eq(pins.scope, input.scope), eq(pins.targetId, input.targetId))).for("update");
+    const values = { ...input, createdBy: actor.userId, createdAt: new Date() };
+    const [after] = before
+      ? await tx.update(pins).set(values).where(eq(pins.id, before.id)).returning()
+      : await tx.insert(pins).values(values).returning();
+    await appendAudit(tx, actor, {
+      action: "pin.set",
+      targetType: input.scope,
+      targetId: input.targetId,
+      before: before ? { version: before.version, owner: before.owner, expiresAt: before.expiresAt } : null,
+      after: { version: after!.version, owner: after!.owner, expiresAt: after!.expiresAt },
+      reason: input.reason,
+    });
+    return after!;
+  });
+}
+
+export async function removePin(db: Db, actor: Actor, id: string, reason: string | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [gone] = await tx.delete(pins).where(eq(pins.id, id)).returning();
+    if (!gone) throw new AppError("not_found", "no such pin");
+    await appendAudit(tx, actor, { action: "pin.remove", targetType: gone.scope, targetId: gone.targetId, before: { version: gone.version, owner: gone.owner, reason: gone.reason }, after: null, reason });
+  });
+}
+
+/** Pins that run out within `withinMs` (for the "expiring soon" list). */
+export async function expiringPins(db: Db, withinMs: number) {
+  const now = new Date();
+  return db
+    .select()
+    .from(pins)
+    .where(and(isNotNull(pins.expiresAt), gt(pins.expiresAt, now), lt(pins.expiresAt, new Date(now.getTime() + withinMs))))
+    .orderBy(asc(pins.expiresAt));
+}
