@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestReport } from "@/db/queries/ingest";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { buildGraph, derivedWariness, graphArch, GraphQuerySchema, nextUpdate } from "@/lib/cincinnati/graph";
-import { channelArchKey, resolveChannel } from "@/lib/update/policy";
+import { activePin, channelArchKey, resolveChannel } from "@/lib/update/policy";
 import { decideUpdate } from "@/lib/update/decide";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, sendJson } from "./http-util";
@@ -29,11 +29,13 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   const hostId = q.node_uuid ? normalizeMachineId(q.node_uuid) : null;
   const wariness = q.rollout_wariness ?? derivedWariness(hostId ?? q.node_uuid ?? "");
   const releases = channel ? (policy.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) : [];
-  const graph = buildGraph({ releases, channel, wariness, now: new Date() });
+  const now = new Date();
+  const pin = activePin(policy, hostId ?? "", q.group, now);
+  const graph = buildGraph({ releases, channel, wariness, now, pinnedVersion: pin?.version ?? null });
 
   if (hostId && q.os_version) {
     const next = q.os_checksum ? nextUpdate(graph, q.os_checksum.toLowerCase()) : null;
-    const decision = decideUpdate(policy, channel, { version: q.os_version, arch });
+    const decision = decideUpdate(policy, channel, { id: hostId, groupId: q.group, version: q.os_version, arch }, now);
     const holdReason = next ? null : decision.kind === "hold" ? decision.detail : "no edge from the booted release (rollout not reached, barrier or dead end)";
     const report: IngestReport = {
       hostId,

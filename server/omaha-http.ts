@@ -61,7 +61,7 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
     let offer: OmahaOffer | null = null;
     let decision: UpdateDecision | null = null;
     if (app.updateCheck) {
-      decision = decideUpdate(policy, resolveChannel(policy, "flatcar", app.track, app.track), { version: app.version, arch: app.arch });
+      decision = decideUpdate(policy, resolveChannel(policy, "flatcar", app.track, app.track), { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch }, now);
       offer = offerOf(decision);
     }
     answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer });
