@@ -9,6 +9,7 @@ import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
 import type { EnrollmentAuth } from "./enrollment-auth";
 import { handlePreReboot, handleSteadyState } from "./fleetlock-http";
+import { handleIgnitionSelect, handleIgnitionVersion } from "./ignition-http";
 import { handleOmaha } from "./omaha-http";
 import type { PolicyCache } from "./policy-cache";
 import { clientAddress, readBody, sendError, sendJson } from "./http-util";
@@ -35,6 +36,8 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   "/v1/graph": { GET: handleGraph },
   "/v1/pre-reboot": { POST: handlePreReboot },
   "/v1/steady-state": { POST: handleSteadyState },
+  "/ignition": { GET: handleIgnitionSelect },
+  "/ignition/configs": { GET: (req, res, deps) => handleIgnitionVersion(req, res, deps, new URL(req.url ?? "/", "http://localhost").pathname) },
   "/healthz": { GET: handleHealth },
   "/metrics": { GET: handleMetrics },
 };
@@ -69,6 +72,7 @@ export function createAgentRouter(deps: AgentDeps) {
  * admin requires a secret, only at /v1/update/<token>.
  */
 function routeOf(path: string, omahaToken: string | undefined): string | null {
+  if (path.startsWith("/ignition/configs/")) return "/ignition/configs";
   if (path === "/v1/update" || path === "/v1/update/" || path.startsWith("/v1/update/")) {
     const suffix = path.slice("/v1/update".length).replace(/^\/|\/$/g, "");
     if (omahaToken ? suffix === omahaToken : suffix === "") return "/v1/update";

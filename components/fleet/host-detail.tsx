@@ -7,6 +7,7 @@ import { ErrorText } from "../ui/form";
 import { Ago } from "../ui/time";
 import { useCan } from "../session-context";
 import { HostHistory } from "./host-history";
+import { HostIgnition } from "./host-ignition";
 import { PinForm } from "./pin-form";
 import { StateBadge } from "./state-badge";
 
@@ -101,6 +102,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
           <PinForm fixed={{ scope: "host", targetId: h.id }} />
         </section>
       ) : null}
+      <HostIgnition hostId={h.id} />
       <HostHistory hostId={h.id} />
     </div>
   );

@@ -2,3 +2,4 @@
 export * from "./fleet";
 export * from "./auth";
 export * from "./audit";
+export * from "./ignition";

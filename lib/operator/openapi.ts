@@ -12,6 +12,7 @@ import {
   SetupSchema,
   UserPatchSchema,
 } from "./schemas";
+import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
 import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
 
 type JsonSchema = Record<string, unknown>;
@@ -138,6 +139,36 @@ export function openApiDocument(): JsonSchema {
         post: op({ summary: "Pin a group or host to a version (replaces its pin)", permission: "fleet:write", body: schemaOf(PinSchema), ok: 201 }),
       },
       "/api/v1/pins/{id}": { delete: op({ summary: "Remove a pin", permission: "fleet:write", params: [idParam, { name: "reason", in: "query", schema: str }] }) },
+      "/api/v1/ignition/validate": {
+        post: {
+          ...op({ summary: "Validate an Ignition config (JSON) or Butane (YAML); body is the config text", permission: "fleet:read" }),
+          requestBody: { required: true, content: { "text/plain": { schema: str }, "application/json": { schema: anyObject } } },
+        },
+      },
+      "/api/v1/ignition/configs": {
+        get: op({ summary: "Ignition configs", permission: "fleet:read" }),
+        post: op({ summary: "Create a config with its first version", permission: "fleet:write", body: schemaOf(NewConfigSchema), ok: 201 }),
+      },
+      "/api/v1/ignition/configs/{name}": { get: op({ summary: "A config, its versions, assignments and usage", permission: "fleet:read", params: [{ name: "name", in: "path", schema: str }] }) },
+      "/api/v1/ignition/configs/{name}/versions": {
+        post: op({ summary: "Save a new immutable version (drafts may be invalid)", permission: "fleet:write", params: [{ name: "name", in: "path", schema: str }], body: schemaOf(SaveConfigSchema), ok: 201 }),
+      },
+      "/api/v1/ignition/configs/{name}/versions/{version}": {
+        get: op({ summary: "One version (secrets redacted for viewers)", permission: "fleet:read", params: [{ name: "name", in: "path", schema: str }, { name: "version", in: "path", schema: { type: "integer" } }] }),
+      },
+      "/api/v1/ignition/configs/{name}/publish": { post: op({ summary: "Serve a version through selectors", permission: "fleet:write", params: [{ name: "name", in: "path", schema: str }], body: schemaOf(PublishSchema) }) },
+      "/api/v1/ignition/configs/{name}/restore": { post: op({ summary: "Restore an older version as a new one", permission: "fleet:write", params: [{ name: "name", in: "path", schema: str }], body: schemaOf(RestoreSchema), ok: 201 }) },
+      "/api/v1/ignition/configs/{name}/diff": {
+        get: op({ summary: "Unified diff between two versions", permission: "fleet:read", params: [{ name: "name", in: "path", schema: str }, { name: "from", in: "query", schema: { type: "integer" } }, { name: "to", in: "query", schema: { type: "integer" } }] }),
+      },
+      "/api/v1/ignition/assignments": {
+        get: op({ summary: "Selector assignments (Matchbox-style groups)", permission: "fleet:read" }),
+        post: op({ summary: "Assign a config to requests matching selectors", permission: "fleet:write", body: schemaOf(AssignmentSchema), ok: 201 }),
+      },
+      "/api/v1/ignition/assignments/{id}": { delete: op({ summary: "Remove an assignment", permission: "fleet:write", params: [idParam] }) },
+      "/api/v1/hosts/{id}/ignition-fetches": { get: op({ summary: "Ignition configs a host fetched", permission: "fleet:read", params: [idParam] }) },
+      "/ignition": { get: { summary: "First-boot Ignition config by selectors (uuid, mac, hostname, serial, labels)", tags: ["agent"], security: [], responses: { "200": { description: "application/vnd.coreos.ignition+json" }, "404": { description: "Nothing matches" } } } },
+      "/ignition/configs/{name}/{version}.ign": { get: { summary: "Immutable config version (merge source with verification.hash)", tags: ["agent"], security: [], responses: { "200": { description: "application/vnd.coreos.ignition+json" } } } },
       "/api/v1/fleetlock": { get: op({ summary: "FleetLock reboot semaphores with their holders", permission: "fleet:read" }) },
       "/api/v1/fleetlock/{group}": {
         put: op({ summary: "Set a group's reboot slot count", permission: "fleet:write", params: [{ name: "group", in: "path", schema: str }], body: schemaOf(RebootSlotsSchema) }),

@@ -1,0 +1,93 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { configsQuery, useCreateConfig } from "../queries/ignition";
+import { useCan } from "../session-context";
+import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
+import { BUTANE_TEMPLATE, IGNITION_TEMPLATE } from "./snippets";
+
+function NewConfigForm() {
+  const router = useRouter();
+  const create = useCreateConfig();
+  const [f, setF] = useState({ id: "", format: "ignition" as "ignition" | "butane", description: "" });
+  return (
+    <form
+      aria-label="New config"
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const source = f.format === "butane" ? BUTANE_TEMPLATE : IGNITION_TEMPLATE;
+        create.mutate({ ...f, source, message: "created from the template" }, { onSuccess: () => router.push(`/configs/${encodeURIComponent(f.id)}`) });
+      }}
+    >
+      <Field label="Config name">
+        <input className={inputClass} required value={f.id} onChange={(e) => setF({ ...f, id: e.target.value })} placeholder="edge-worker" />
+      </Field>
+      <Field label="Written as">
+        <select className={inputClass} value={f.format} onChange={(e) => setF({ ...f, format: e.target.value as "ignition" | "butane" })}>
+          <option value="ignition">Ignition JSON</option>
+          <option value="butane">Butane YAML</option>
+        </select>
+      </Field>
+      <Field label="Description">
+        <input className={inputClass} value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} />
+      </Field>
+      <button className={buttonClass} type="submit" disabled={create.isPending}>
+        Create config
+      </button>
+      <ErrorText error={create.error} />
+    </form>
+  );
+}
+
+export function ConfigsList() {
+  const q = useQuery(configsQuery());
+  const canWrite = useCan("fleet:write");
+  return (
+    <div className="space-y-6">
+      <ErrorText error={q.error} />
+      <section aria-label="Configs" className="rounded-lg border border-slate-200 bg-white">
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+            <tr>
+              <th className="px-3 py-2">Config</th>
+              <th>Description</th>
+              <th>Latest</th>
+              <th>Published</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {q.data?.items.map((c) => (
+              <tr key={c.id}>
+                <td className="px-3 py-1.5">
+                  <Link className="font-medium text-brand hover:underline" href={`/configs/${encodeURIComponent(c.id)}`}>
+                    {c.id}
+                  </Link>
+                </td>
+                <td className="text-slate-600">{c.description}</td>
+                <td>v{c.latestVersion}</td>
+                <td>{c.publishedVersion ? `v${c.publishedVersion}` : <span className="text-slate-400">not served</span>}</td>
+              </tr>
+            ))}
+            {q.data?.items.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="px-3 py-3 text-slate-500">
+                  No configs yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </section>
+      {canWrite ? (
+        <section className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="mb-3 font-semibold">New config</h2>
+          <NewConfigForm />
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN } from "../playwright.config";
+import { LoginPage } from "./pages/login-page";
+import { adminApi, BASE_URL, sendReport, uniqueMachineId, uniqueName } from "./support";
+
+const run = promisify(execFile);
+const IGNITION = process.env.IGNITION_BIN ?? "/usr/lib/dracut/modules.d/30ignition/ignition";
+
+/** Runs the real Ignition fetch stage (unprivileged, platform "file") on a base config. */
+async function ignitionFetch(base: object): Promise<{ ok: boolean; merged: string; log: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-ign-"));
+  fs.mkdirSync(path.join(dir, "run"));
+  fs.writeFileSync(path.join(dir, "base.ign"), JSON.stringify(base));
+  try {
+    const r = await run(IGNITION, ["-platform", "file", "-stage", "fetch", "-log-to-stdout", "-config-cache", "./run/ignition.json", "-state-file", "./run/state", "-neednet", "./run/neednet"], {
+      cwd: dir,
+      env: { ...process.env, IGNITION_CONFIG_FILE: "base.ign" },
+      timeout: 60_000,
+    });
+    return { ok: true, merged: fs.readFileSync(path.join(dir, "run", "ignition.json"), "utf8"), log: r.stdout };
+  } catch (err) {
+    return { ok: false, merged: "", log: String((err as { stdout?: string }).stdout ?? err) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("the real Ignition fetches a published config through a verified merge URL, and the fetch shows on the host page", async ({ page, request }) => {
+  const name = uniqueName("edge-worker");
+  const machineId = uniqueMachineId();
+  const hostname = uniqueName("ign-host");
+  const api = await adminApi();
+  const source = JSON.stringify({ ignition: { version: "3.3.0" }, passwd: { users: [{ name: "core", sshAuthorizedKeys: ["ssh-ed25519 AAAAC3Nza e2e@example"] }] } }, null, 2);
+  expect((await api.post("/api/v1/ignition/configs", { data: { id: name, format: "ignition", source, message: "first" } })).status()).toBe(201);
+  expect((await api.post(`/api/v1/ignition/configs/${name}/publish`, { data: { version: 1 } })).status()).toBe(200);
+  const detail = (await (await api.get(`/api/v1/ignition/configs/${name}`)).json()) as { versions: Array<{ version: number; sha512: string }> };
+  const sha512 = detail.versions[0]!.sha512;
+  await api.dispose();
+  await sendReport(request, { machineId, hostname, version: "4081.2.0" });
+
+  const source1 = `${BASE_URL.replace("localhost", "127.0.0.1")}/ignition/configs/${name}/1.ign?uuid=${machineId}`;
+  const good = await ignitionFetch({ ignition: { version: "3.3.0", config: { merge: [{ source: source1, verification: { hash: `sha512-${sha512}` } }] } } });
+  expect(good.ok, good.log).toBe(true);
+  expect(good.merged).toContain("e2e@example");
+
+  const bad = await ignitionFetch({ ignition: { version: "3.3.0", config: { merge: [{ source: source1, verification: { hash: `sha512-${"0".repeat(128)}` } }] } } });
+  expect(bad.ok).toBe(false);
+  expect(bad.log).toContain("hash verification failed");
+
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto(`/hosts/${machineId}`);
+  const fetches = page.getByRole("region", { name: "Ignition fetches" });
+  await expect(fetches.getByRole("link", { name: `${name} v1` }).first()).toBeVisible();
+  await expect(fetches).toContainText(`sha512-${sha512.slice(0, 16)}`);
+});
+
+test("an operator edits a config: the error is marked at its line, fixing it saves a version with a diff, and restore brings the old one back", async ({ page }) => {
+  const name = uniqueName("editor");
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.getByRole("link", { name: "Ignition" }).click();
+  const form = page.getByRole("form", { name: "New config" });
+  await form.getByLabel("Config name").fill(name);
+  await form.getByRole("button", { name: "Create config" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByText("Valid Ignition 3.3.0.")).toBeVisible();
+
+  const editor = page.getByRole("textbox", { name: "config source" });
+  const replace = async (text: string) => {
+    await editor.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.insertText(text);
+  };
+  // A relative file path on line 6: the validator marks that line.
+  await replace('{\n  "ignition": { "version": "3.3.0" },\n  "storage": {\n    "files": [\n      {\n        "path": "etc/motd",\n        "contents": { "source": "data:,hello" }\n      }\n    ]\n  }\n}\n');
+  const problems = page.getByRole("region", { name: "Problems" });
+  await expect(problems).toContainText("error at $.storage.files.0.path, line 6");
+  await expect(page.locator(".cm-lintRange-error")).toHaveCount(1);
+  await expect(page.locator(".cm-line").nth(5).locator(".cm-lintRange-error")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save version" })).toBeDisabled();
+
+  await replace('{\n  "ignition": { "version": "3.3.0" },\n  "storage": {\n    "files": [\n      {\n        "path": "/etc/motd",\n        "contents": { "source": "data:,hello" }\n      }\n    ]\n  }\n}\n');
+  await expect(page.getByText("Valid Ignition 3.3.0.")).toBeVisible();
+  await page.getByLabel("Change message").fill("add a motd");
+  await page.getByRole("button", { name: "Save version" }).click();
+  const diff = page.getByRole("region", { name: "Diff v1 to v2" });
+  await expect(diff).toContainText('+        "path": "/etc/motd",');
+
+  await page.getByTestId("version-1").getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByTestId("version-3")).toContainText("restored from v1");
+  await page.getByTestId("version-3").getByRole("button", { name: "v3" }).click();
+  await expect(page.getByTestId("translated")).not.toContainText("/etc/motd");
+
+  // Butane: typed YAML shows its Ignition translation beside it.
+  await page.getByLabel("Written as").selectOption("butane");
+  await replace("variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - path: /etc/motd\n      mode: 0644\n      contents:\n        inline: hello from butane\n");
+  await expect(page.getByTestId("translated")).toContainText('"version": "3.3.0"');
+  await expect(page.getByTestId("translated")).toContainText('"mode": 420');
+  await expect(page.getByTestId("translated")).toContainText("data:,hello%20from%20butane");
+});
