@@ -6,6 +6,8 @@ import path from "node:path";
 export interface RunResult {
   target: string;
   scenario: string;
+  /** What one request is: reports, check-ins, polls. */
+  unit?: string;
   durationSeconds: number;
   connections: number;
   /** Accepted (2xx) requests per second over the measured window. */
@@ -36,14 +38,14 @@ const num = (n: number | undefined, digits = 0) => (n === undefined ? "—" : n.
 const cores = (n: number | undefined) => (n === undefined ? "—" : n.toFixed(2));
 
 export function formatTable(results: readonly RunResult[]): string {
-  const header = ["target", "scenario", "reports/s", "p50 ms", "p99 ms", "2xx", "non-2xx", "errors", "stored / acked", "batch", "server cores", "db cores", "load cores"];
+  const header = ["target", "scenario", "ok/s", "p50 ms", "p99 ms", "2xx", "non-2xx", "errors", "stored / acked", "batch", "server cores", "db cores", "load cores"];
   const rows = results.map((r) =>
     r.error
       ? [r.target, r.scenario, "FAILED", "", "", "", "", "", "", "", "", "", ""]
       : [
           r.target,
           r.scenario,
-          num(r.okPerSecond),
+          `${num(r.okPerSecond)} ${r.unit ?? ""}`.trim(),
           num(r.latencyMs?.p50, 1),
           num(r.latencyMs?.p99, 1),
           num(r.ok2xx),

@@ -1,5 +1,6 @@
 // `npm run bench`: agent-endpoint throughput of a bare node:http baseline, Flotilla on PGlite
-// and Flotilla on Postgres, measured in one run with the same load, plus a durability check.
+// and Flotilla on Postgres, measured in one run with the same load, plus a durability check,
+// for each scenario: native reports, Omaha check-ins (Flatcar) and graph polls (Zincati).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,12 +9,13 @@ import { runLoad } from "./load";
 import { getText } from "./processes";
 import { busiestProfile, formatProfile } from "./profile-summary";
 import { formatTable, writeResults, type RunResult } from "./report";
-import { nativeReportScenario, type Scenario } from "./scenarios";
+import { allScenarios, SCENARIO_NAMES, type Scenario, type ScenarioName } from "./scenarios";
 import { profileDir, redact, TARGET_NAMES, TARGETS, type StartedTarget, type Target, type TargetContext, type TargetName } from "./targets";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE = `usage: npm run bench -- [--duration 15] [--connections 64] [--only baseline,pglite,postgres]
-                      [--warmup 2] [--pool 100000] [--cpu-prof]
+                      [--scenarios native-report,omaha,graph] [--warmup 2] [--pool 100000] [--cpu-prof]
+--only takes target and scenario names (e.g. --only postgres,omaha); --scenarios only scenarios.
 env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_LOG_LEVEL,
      BENCH_SERVER_NODE_ARGS (extra node flags for the Flotilla children),
      FLOTILLA_DB_POOL_SIZE and other FLOTILLA_* settings pass through to the server.
@@ -26,6 +28,7 @@ interface BenchOptions {
   connections: number;
   poolSize: number;
   only: TargetName[];
+  scenarios: ScenarioName[];
   cpuProf: boolean;
   postgresUrl: string;
 }
@@ -53,6 +56,7 @@ function parseOptions(argv: string[]): BenchOptions {
         connections: { type: "string" },
         pool: { type: "string" },
         only: { type: "string" },
+        scenarios: { type: "string" },
         "cpu-prof": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -66,17 +70,26 @@ function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const only = (v.only ?? TARGET_NAMES.join(","))
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const t of only) if (!(TARGET_NAMES as readonly string[]).includes(t)) fail(`--only: unknown target "${t}" (known: ${TARGET_NAMES.join(", ")})`);
+  const list = (raw: string | undefined) =>
+    (raw ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const only = list(v.only);
+  const scenarioList = list(v.scenarios);
+  for (const t of only) {
+    if (!(TARGET_NAMES as readonly string[]).includes(t) && !(SCENARIO_NAMES as readonly string[]).includes(t)) fail(`--only: unknown target or scenario "${t}" (targets: ${TARGET_NAMES.join(", ")}; scenarios: ${SCENARIO_NAMES.join(", ")})`);
+  }
+  for (const t of scenarioList) if (!(SCENARIO_NAMES as readonly string[]).includes(t)) fail(`--scenarios: unknown scenario "${t}" (known: ${SCENARIO_NAMES.join(", ")})`);
+  const targets = TARGET_NAMES.filter((t) => only.includes(t));
+  const scenarios = [...scenarioList, ...only].filter((s): s is ScenarioName => (SCENARIO_NAMES as readonly string[]).includes(s));
   return {
     durationSeconds: positive("duration", v.duration, 15),
     warmupSeconds: positive("warmup", v.warmup, 2, true),
     connections: Math.round(positive("connections", v.connections, 64)),
     poolSize: Math.round(positive("pool", v.pool, 100_000)),
-    only: TARGET_NAMES.filter((t) => only.includes(t)),
+    only: targets.length ? targets : [...TARGET_NAMES],
+    scenarios: scenarios.length ? SCENARIO_NAMES.filter((n) => scenarios.includes(n)) : [...SCENARIO_NAMES],
     cpuProf: v["cpu-prof"],
     postgresUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   };
@@ -108,7 +121,7 @@ function meanBatchSize(metrics: string | undefined): number | undefined {
 async function measure(target: Target, scenario: Scenario, opts: BenchOptions, ctx: TargetContext, runId: string): Promise<RunResult> {
   const base: RunResult = { target: target.name, scenario: scenario.name, durationSeconds: opts.durationSeconds, connections: opts.connections };
   log(`\n▶ ${target.name} (${target.description}) · ${scenario.name}`);
-  const started = await target.start(ctx, runId);
+  const started = await target.start(ctx, runId, target.name === "baseline" ? undefined : scenario.seed);
   live.add(started);
   try {
     const next = scenario.generator({ token: ctx.token });
@@ -137,6 +150,7 @@ async function measure(target: Target, scenario: Scenario, opts: BenchOptions, c
     if (scenario.storedIn && started.countRows) stored = await started.countRows(scenario.storedIn);
     const result: RunResult = {
       ...base,
+      unit: scenario.unit,
       okPerSecond: r["2xx"] / r.duration,
       latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
       requests: r.requests.total,
@@ -154,14 +168,32 @@ async function measure(target: Target, scenario: Scenario, opts: BenchOptions, c
       .filter(([code]) => !code.startsWith("2"))
       .map(([code, s]) => `${code}×${s.count ?? 0}`);
     log(
-      `  ${Math.round(result.okPerSecond ?? 0).toLocaleString("en-US")} reports/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}${codes.length ? ` (${codes.join(" ")})` : ""}, errors ${r.errors}`,
+      `  ${Math.round(result.okPerSecond ?? 0).toLocaleString("en-US")} ${scenario.unit}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}${codes.length ? ` (${codes.join(" ")})` : ""}, errors ${r.errors}`,
     );
-    if (stored !== undefined) log(`  acknowledged ${acknowledged}, stored ${stored}${stored < acknowledged ? "  ✗ LOST REPORTS" : "  ✓"}`);
+    if (stored !== undefined) log(`  acknowledged ${acknowledged}, stored ${stored}${stored < acknowledged ? `  ✗ LOST ${scenario.unit.toUpperCase()}` : "  ✓"}`);
     return result;
   } finally {
     await started.cleanup();
     live.delete(started);
   }
+}
+
+/** The targets the bench reports against (Postgres is what counts). */
+const GOALS: Array<{ scenario: ScenarioName; target: TargetName; perSecond: number; p99Ms: number }> = [{ scenario: "omaha", target: "postgres", perSecond: 5_000, p99Ms: 50 }];
+
+function goalLines(results: readonly RunResult[]): string[] {
+  const lines: string[] = [];
+  for (const g of GOALS) {
+    const r = results.find((x) => x.scenario === g.scenario && x.target === g.target && !x.error);
+    if (!r || r.okPerSecond === undefined || !r.latencyMs) continue;
+    const met = r.okPerSecond >= g.perSecond && r.latencyMs.p99 <= g.p99Ms;
+    const baseline = results.find((x) => x.scenario === g.scenario && x.target === "baseline" && !x.error);
+    const share = baseline?.okPerSecond ? ` (${Math.round((r.okPerSecond / baseline.okPerSecond) * 100)} % of the baseline)` : "";
+    lines.push(
+      `goal ${g.scenario} on ${g.target}: ≥ ${g.perSecond.toLocaleString("en-US")} ${r.unit ?? "requests"}/s with p99 ≤ ${g.p99Ms} ms → ${Math.round(r.okPerSecond).toLocaleString("en-US")}/s, p99 ${r.latencyMs.p99} ms${share}: ${met ? "MET" : "NOT MET"}`,
+    );
+  }
+  return lines;
 }
 
 async function main(): Promise<number> {
@@ -178,8 +210,9 @@ async function main(): Promise<number> {
     log: (line) => log(`  ${line}`),
     ...(cpuProfDir ? { cpuProfDir } : {}),
   };
-  const scenarios: Scenario[] = [nativeReportScenario({ poolSize: opts.poolSize, seed: 1 })];
-  log(`Flotilla bench: ${opts.only.join(", ")} · ${opts.durationSeconds} s each (+${opts.warmupSeconds} s warm-up) · ${opts.connections} connections · ${opts.poolSize.toLocaleString("en-US")} distinct hosts`);
+  process.chdir(ROOT); // migrations are found relative to the working directory
+  const scenarios: Scenario[] = allScenarios({ poolSize: opts.poolSize, seed: 1 }).filter((s) => opts.scenarios.includes(s.name));
+  log(`Flotilla bench: ${opts.scenarios.join(", ")} on ${opts.only.join(", ")} · ${opts.durationSeconds} s each (+${opts.warmupSeconds} s warm-up) · ${opts.connections} connections · ${opts.poolSize.toLocaleString("en-US")} distinct hosts`);
   if (opts.only.includes("postgres")) log(`Postgres: ${redact(opts.postgresUrl)}`);
   const t = Date.now();
   // Bodies are built before any measurement so building them costs no target anything.
@@ -188,15 +221,16 @@ async function main(): Promise<number> {
 
   const results: RunResult[] = [];
   let n = 0;
-  for (const name of opts.only) {
-    for (const scenario of scenarios) {
+  // Scenario by scenario, so each one's baseline is measured right next to it.
+  for (const scenario of scenarios) {
+    for (const name of opts.only) {
       const target = TARGETS[name];
       try {
         results.push(await measure(target, scenario, opts, ctx, String(++n)));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log(`  ✗ ${name} failed: ${message}`);
-        results.push({ target: name, scenario: scenario.name, durationSeconds: opts.durationSeconds, connections: opts.connections, error: message });
+        results.push({ target: name, scenario: scenario.name, unit: scenario.unit, durationSeconds: opts.durationSeconds, connections: opts.connections, error: message });
       }
       if (cpuProfDir) {
         const dir = profileDir(ctx, name);
@@ -207,6 +241,7 @@ async function main(): Promise<number> {
   }
 
   log(`\n${formatTable(results)}`);
+  for (const line of goalLines(results)) log(line);
   const file = writeResults(ROOT, { ...opts, postgresUrl: redact(opts.postgresUrl) }, results);
   log(`\nresults written to ${path.relative(process.cwd(), file) || file}`);
   const lost = results.filter((r) => r.durable === false);

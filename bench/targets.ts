@@ -4,13 +4,22 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
+import { openDatabase, type Db } from "@/db/client";
 import { freePort, postgresCpuSeconds, spawnServer, waitHealthy, type ServerProcess } from "./processes";
 
 export const TARGET_NAMES = ["baseline", "pglite", "postgres"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
-/** Tables a scenario may count rows in; a closed list, since the name goes into SQL. */
-export type StoredTable = "host_reports";
+/** Rows a scenario's accepted requests land in; a closed list, since the table name goes into SQL. */
+export interface StoredFilter {
+  table: "host_reports";
+  protocol: "native" | "omaha" | "cincinnati";
+}
+
+/** Writes a scenario's catalog into the target's database before the server starts. */
+export type Seeder = (db: Db) => Promise<void>;
+
+const countSql = (f: StoredFilter) => `SELECT count(*)::int AS n FROM ${f.table} WHERE protocol = $1`;
 
 export interface TargetContext {
   root: string;
@@ -25,8 +34,8 @@ export interface StartedTarget {
   server: ServerProcess;
   /** Stops the server gracefully so queued writes finish (and PGlite releases its data dir). */
   stop(): Promise<void>;
-  /** Rows in `table`, read after stop(); undefined for targets that store nothing. */
-  countRows?(table: StoredTable): Promise<number>;
+  /** Rows matching `filter`, read after stop(); undefined for targets that store nothing. */
+  countRows?(filter: StoredFilter): Promise<number>;
   /** Removes temporary data dirs and databases; safe to call more than once. */
   cleanup(): Promise<void>;
   /** CPU seconds the database used so far, when it is a separate local process. */
@@ -38,7 +47,7 @@ export interface StartedTarget {
 export interface Target {
   name: TargetName;
   description: string;
-  start(ctx: TargetContext, runId: string): Promise<StartedTarget>;
+  start(ctx: TargetContext, runId: string, seed?: Seeder): Promise<StartedTarget>;
 }
 
 /** Node writes one profile per thread (tsx's loader runs in its own), so each target gets a directory. */
@@ -98,7 +107,7 @@ async function stopChecked(server: ServerProcess): Promise<void> {
 
 const baseline: Target = {
   name: "baseline",
-  description: "bare node:http: read body, JSON.parse, answer",
+  description: "bare node:http: read the request, minimal parse, fixed answer",
   async start(ctx) {
     const port = await freePort();
     const server = spawnServer({ name: "baseline", cwd: ctx.root, nodeArgs: [...profileArgs(ctx, "baseline"), "--import", "tsx", "bench/baseline-server.ts"], env: { ...process.env, PORT: String(port) }, port });
@@ -110,12 +119,13 @@ const baseline: Target = {
 const pglite: Target = {
   name: "pglite",
   description: "Flotilla, embedded PGlite in a temp data dir",
-  async start(ctx, runId) {
+  async start(ctx, runId, seed) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `flotilla-bench-${runId}-`));
     const dataDir = path.join(dir, "data");
     ctx.log(`PGlite data dir ${dataDir}`);
     let server: ServerProcess;
     try {
+      if (seed) await seeded({ dataDir }, seed);
       server = await startFlotilla(ctx, "pglite", { FLOTILLA_DATA_DIR: dataDir });
     } catch (err) {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -125,11 +135,11 @@ const pglite: Target = {
       server,
       flotilla: true,
       stop: () => stopChecked(server),
-      async countRows(table) {
+      async countRows(filter) {
         // Same extensions as db/client.ts: the catalog references pg_trgm.
         const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
         try {
-          const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+          const res = await db.query<{ n: number }>(countSql(filter), [filter.protocol]);
           return res.rows[0]?.n ?? 0;
         } finally {
           await db.close();
@@ -142,6 +152,16 @@ const pglite: Target = {
     };
   },
 };
+
+/** Opens the target's database (applying migrations), seeds it and closes it again. */
+async function seeded(opts: { url: string; poolSize: number } | { dataDir: string }, seed: Seeder): Promise<void> {
+  const database = await openDatabase(opts);
+  try {
+    await seed(database.db);
+  } finally {
+    await database.close();
+  }
+}
 
 function databaseUrl(base: string, database: string): string {
   const url = new URL(base);
@@ -162,7 +182,7 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 const postgres: Target = {
   name: "postgres",
   description: "Flotilla, PostgreSQL (temp database)",
-  async start(ctx, runId) {
+  async start(ctx, runId, seed) {
     const database = `flotilla_bench_${process.pid}_${runId}`.replace(/[^a-z0-9_]/g, "_");
     try {
       await withClient(ctx.postgresUrl, (c) => c.query(`CREATE DATABASE ${database}`));
@@ -179,6 +199,7 @@ const postgres: Target = {
     const url = databaseUrl(ctx.postgresUrl, database);
     let server: ServerProcess;
     try {
+      if (seed) await seeded({ url, poolSize: 2 }, seed);
       server = await startFlotilla(ctx, "postgres", { DATABASE_URL: url });
     } catch (err) {
       await drop();
@@ -190,7 +211,7 @@ const postgres: Target = {
       flotilla: true,
       ...(local ? { databaseCpuSeconds: postgresCpuSeconds } : {}),
       stop: () => stopChecked(server),
-      countRows: (table) => withClient(url, async (c) => (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n ?? 0),
+      countRows: (filter) => withClient(url, async (c) => (await c.query<{ n: number }>(countSql(filter), [filter.protocol])).rows[0]?.n ?? 0),
       async cleanup() {
         await server.stop(2_000);
         await drop();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Simulation } from "./simulation";
-import type { ReportTransport, SendResult } from "./transport";
+import type { ReportTransport, SendResult, SimRequest } from "./transport";
 
 type Answer = (body: { machineId: string }, n: number) => SendResult;
 
@@ -8,8 +8,8 @@ function stub(answer: Answer): ReportTransport & { bodies: Array<{ machineId: st
   const bodies: Array<{ machineId: string }> = [];
   return {
     bodies,
-    send(raw: string) {
-      const body = JSON.parse(raw) as { machineId: string };
+    send(req: SimRequest) {
+      const body = JSON.parse(req.body ?? "{}") as { machineId: string };
       bodies.push(body);
       return Promise.resolve(answer(body, bodies.length));
     },
@@ -57,5 +57,101 @@ describe("Simulation", () => {
     const result = await sim.run();
     expect(result).toMatchObject({ reason: "unauthorized", message: "missing or invalid enrollment token" });
     expect(t.bodies.length).toBe(1);
+  });
+});
+
+describe("Simulation with a mixed fleet", () => {
+  const NOUPDATE = '<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><daystart elapsed_seconds="0"></daystart><app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"></updatecheck><event status="ok"></event></app></response>\n';
+
+  it("sends each host's own protocol and counts per protocol; FleetLock 409s are not errors", async () => {
+    const paths = new Map<string, number>();
+    const t: ReportTransport = {
+      send(req: SimRequest) {
+        const path = req.path.split("?")[0]!;
+        paths.set(path, (paths.get(path) ?? 0) + 1);
+        const answer = (status: number, body: string): SendResult => ({ kind: "response", status, body, latencyMs: 1 });
+        if (path === "/v1/update/") return Promise.resolve(answer(200, NOUPDATE));
+        if (path === "/v1/graph") return Promise.resolve(answer(200, '{"nodes":[],"edges":[]}'));
+        if (path === "/v1/steady-state") return Promise.resolve(answer(200, '{"kind":"ok","value":"slot released"}'));
+        if (path === "/v1/agent/report") return Promise.resolve(answer(200, '{"accepted":true,"nextReportInSeconds":60}'));
+        return Promise.resolve(answer(404, ""));
+      },
+    };
+    const sim = new Simulation({ hosts: 60, seed: 5, mix: [["flatcar", 1], ["fcos", 1], ["native", 1]], intervalSeconds: 0.1, durationSeconds: 0.6, concurrency: 8 }, t);
+    const { stats } = await sim.run();
+    expect([...paths.keys()].sort()).toEqual(["/v1/agent/report", "/v1/graph", "/v1/steady-state", "/v1/update/"]);
+    expect(stats.byStatus).toEqual({});
+    expect(stats.invalid).toBe(0);
+    for (const p of ["flatcar", "fcos", "native"] as const) expect(stats.byProtocol[p].ok).toBeGreaterThan(0);
+    expect(stats.byProtocol.flatcar.sent + stats.byProtocol.fcos.sent + stats.byProtocol.native.sent).toBe(stats.sent);
+    const fleet = sim.fleetSnapshot();
+    expect((fleet.flatcar?.hosts ?? 0) + (fleet.fcos?.hosts ?? 0) + (fleet.native?.hosts ?? 0)).toBe(60);
+    expect(fleet.fcos?.phases.idle).toBe(fleet.fcos?.hosts);
+  });
+
+  it("retries a taken FleetLock slot with backoff and counts it apart", async () => {
+    const graph = (checksum: string) =>
+      JSON.stringify({
+        nodes: [
+          { version: "old", payload: checksum, metadata: { "org.fedoraproject.coreos.releases.age_index": "0" } },
+          { version: "new", payload: "n".repeat(64), metadata: { "org.fedoraproject.coreos.releases.age_index": "1" } },
+        ],
+        edges: [[0, 1]],
+      });
+    let locks = 0;
+    const t: ReportTransport = {
+      send(req: SimRequest) {
+        const url = new URL(req.path, "http://x");
+        if (url.pathname === "/v1/graph") return Promise.resolve({ kind: "response", status: 200, body: graph(url.searchParams.get("os_checksum")!), latencyMs: 1 });
+        if (url.pathname === "/v1/pre-reboot") return Promise.resolve({ kind: "response", status: ++locks < 3 ? 409 : 200, body: '{"kind":"failed_lock_semaphore_full","value":"taken"}', latencyMs: 1 });
+        return Promise.resolve({ kind: "response", status: 200, body: '{"kind":"ok","value":"ok"}', latencyMs: 1 });
+      },
+    };
+    const sim = new Simulation({ hosts: 1, seed: 1, mix: [["fcos", 1]], intervalSeconds: 0.2, durationSeconds: 1.5, concurrency: 1, behaviour: { failRate: 0, updateRate: 0 } }, t);
+    const { stats } = await sim.run();
+    expect(stats.lockBusy).toBe(2);
+    expect(stats.byStatus).toEqual({});
+    expect(sim.hostSim(0)).toMatchObject({ protocol: "fcos", state: { version: "new" } });
+    expect(sim.fleetSnapshot().fcos?.updated).toBe(1);
+  });
+});
+
+describe("Simulation stopping", () => {
+  it("has hosts that hold a FleetLock slot release it before the run ends", async () => {
+    const released: string[] = [];
+    let granted = 0;
+    let holdersAtStop = 0;
+    const t: ReportTransport = {
+      send(req: SimRequest) {
+        const url = new URL(req.path, "http://x");
+        if (url.pathname === "/v1/graph") {
+          const body = JSON.stringify({
+            nodes: [
+              { version: "old", payload: url.searchParams.get("os_checksum"), metadata: { "org.fedoraproject.coreos.releases.age_index": "0" } },
+              { version: "new", payload: "n".repeat(64), metadata: { "org.fedoraproject.coreos.releases.age_index": "1" } },
+            ],
+            edges: [[0, 1]],
+          });
+          return Promise.resolve({ kind: "response", status: 200, body, latencyMs: 1 });
+        }
+        if (url.pathname === "/v1/steady-state") released.push(req.body ?? "");
+        // Stop as soon as the last host got its slot: it is rebooting and holds it.
+        if (url.pathname === "/v1/pre-reboot" && ++granted === 3) {
+          setTimeout(() => {
+            holdersAtStop = sim.slotHolders().length;
+            sim.stop();
+          }, 0);
+        }
+        return Promise.resolve({ kind: "response", status: 200, body: '{"kind":"ok","value":"ok"}', latencyMs: 1 });
+      },
+    };
+    const sim = new Simulation({ hosts: 3, seed: 2, mix: [["fcos", 1]], intervalSeconds: 0.3, concurrency: 2, behaviour: { failRate: 0, updateRate: 0 } }, t);
+    await sim.run();
+    expect(granted).toBe(3);
+    expect(holdersAtStop).toBeGreaterThan(0);
+    expect(sim.slotHolders()).toEqual([]);
+    // Every host unlocked at start-up and released its slot after the reboot, finished or cut short.
+    expect(released.length).toBe(6);
+    for (let i = 0; i < 3; i++) expect(sim.hostSim(i)).toMatchObject({ state: { version: "new", phase: "idle" } });
   });
 });

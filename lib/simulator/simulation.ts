@@ -151,7 +151,45 @@ export class Simulation {
     const resolve = this.resolveFinished;
     if (!resolve) return;
     this.resolveFinished = undefined;
-    resolve({ ...(this.result ?? { reason: "stopped" }), stats: this.stats });
+    const done = () => resolve({ ...(this.result ?? { reason: "stopped" }), stats: this.stats });
+    this.releaseHeldSlots().then(done, done);
+  }
+
+  /** FCOS hosts that hold a FleetLock slot: granted, rebooting, not yet released. */
+  slotHolders(): number[] {
+    const out: number[] = [];
+    this.sims.forEach((sim, i) => {
+      if (sim.protocol === "fcos" && sim.state.phase === "rebooting") out.push(i);
+    });
+    return out;
+  }
+
+  /**
+   * A stopped simulation leaves no reboot slot taken: hosts in the middle of a reboot finish
+   * it at once and send steady-state, as Zincati does when it comes up, so the server's
+   * FleetLock groups are free for the next run (or for real hosts).
+   */
+  private async releaseHeldSlots(): Promise<void> {
+    const holders = this.slotHolders();
+    for (let i = 0; i < holders.length; i += this.opts.concurrency) {
+      await Promise.all(
+        holders.slice(i, i + this.opts.concurrency).map(async (host) => {
+          const profile = this.profiles[host]!;
+          const sim = this.sims[host]!;
+          this.stats.sent++;
+          this.stats.byProtocol[sim.protocol].sent++;
+          const r = await this.transport.send(requestOf(profile, sim)).catch((err: unknown): SendResult => ({ kind: "network", error: err instanceof Error ? err : new Error(String(err)), latencyMs: 0 }));
+          if (r.kind !== "response" || r.status < 200 || r.status >= 300) {
+            if (r.kind === "network") this.stats.network++;
+            else this.stats.byStatus[r.status] = (this.stats.byStatus[r.status] ?? 0) + 1;
+            return;
+          }
+          this.stats.ok++;
+          this.stats.byProtocol[sim.protocol].ok++;
+          this.sims[host] = answered(profile, sim, r.status, r.body, this.rngs[host]!, this.behaviour).sim;
+        }),
+      );
+    }
   }
 
   private pump(): void {

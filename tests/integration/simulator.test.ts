@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@/db/client";
+import { SYSTEM_ACTOR } from "@/db/queries/audit";
+import { listRebootSlots, setRebootSlots } from "@/db/queries/fleetlock";
+import { createChannel } from "@/db/queries/groups";
 import { countHosts, getHost, hostHistory, listHosts } from "@/db/queries/hosts";
+import { createReleases, setChannelTarget } from "@/db/queries/releases";
 import { parseEnv } from "@/lib/config/env";
 import { HostQuerySchema } from "@/lib/fleet/host-query";
+import { DEMO_CHANNELS, demoReleases, demoTargets } from "@/lib/simulator/demo-catalog";
 import { HttpTransport } from "@/lib/simulator/http-transport";
 import { Simulation, type SimulationResult } from "@/lib/simulator/simulation";
+import { fcosBasearch, fcosChecksum } from "@/lib/simulator/versions";
 import { startServer, type RunningServer } from "@/server/app";
 
 const TOKEN = "integration-simulator-token-0123";
@@ -79,5 +86,97 @@ describe("simulator against the agent server", () => {
     expect(stored).toBe(result.stats.ok);
     // With updateRate 0.5 the fleet is visibly updating, not only idle.
     expect(states.size).toBeGreaterThan(3);
+  });
+});
+
+describe("simulator with Flatcar, FCOS and native hosts against a seeded catalog", () => {
+  const MIX_HOSTS = 45;
+  let mixed: RunningServer;
+  let database: Database;
+  let msim: Simulation;
+  let mresult: SimulationResult;
+  const rejections: string[] = [];
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: "memory://" });
+    // The catalog --setup-demo creates, written straight through the query functions.
+    for (const ch of DEMO_CHANNELS) await createChannel(database.db, SYSTEM_ACTOR, ch);
+    const created = await createReleases(database.db, SYSTEM_ACTOR, demoReleases(), "release.import");
+    for (const t of demoTargets()) {
+      const release = created.find((r) => r.osFamily === t.family && r.version === t.version && r.arch === "amd64")!;
+      await setChannelTarget(database.db, SYSTEM_ACTOR, t.channelId, { releaseId: release.id, rolloutDurationMinutes: 0, rolloutStartValue: 0, reason: "" });
+    }
+    // Two slots per Zincati group: some contention (409 + backoff), yet the run stays short.
+    for (const g of ["workers", "canary", "default"]) await setRebootSlots(database.db, SYSTEM_ACTOR, g, 2, null);
+    mixed = await startServer({ env: parseEnv({ PORT: "0", HOST: "127.0.0.1", FLOTILLA_ENROLLMENT_TOKEN: TOKEN, FLOTILLA_ADMIN_EMAIL: "admin@example.test", FLOTILLA_ADMIN_PASSWORD: "integration-password", LOG_LEVEL: "silent" }), ui: false, database });
+    const transport = new HttpTransport({ baseUrl: mixed.url, token: TOKEN, maxSockets: 8 });
+    msim = new Simulation(
+      { hosts: MIX_HOSTS, seed: 3, mix: [["flatcar", 40], ["fcos", 40], ["native", 20]], intervalSeconds: 0.3, durationSeconds: 5, concurrency: 8, behaviour: { failRate: 0.1, updateRate: 0.3 } },
+      transport,
+      { onRejected: (status, message) => rejections.push(`${status} ${message}`), onInvalid: (message) => rejections.push(`invalid: ${message}`) },
+    );
+    try {
+      mresult = await msim.run();
+    } finally {
+      transport.close();
+    }
+  });
+
+  afterAll(async () => {
+    await mixed?.close();
+    await database?.close();
+  });
+
+  it("gets every request answered as the protocols expect", () => {
+    expect(rejections).toEqual([]);
+    expect(mresult.stats.byStatus).toEqual({});
+    expect(mresult.stats.network).toBe(0);
+    for (const p of ["flatcar", "fcos", "native"] as const) expect(mresult.stats.byProtocol[p].ok).toBeGreaterThan(0);
+  });
+
+  it("stores hosts of all three protocols", async () => {
+    const protocols = new Map<string, number>();
+    for (const profile of msim.profiles) {
+      const host = await getHost(database.db, profile.machineId);
+      expect(host, `${profile.protocol} ${profile.hostname}`).not.toBeNull();
+      protocols.set(host!.protocol, (protocols.get(host!.protocol) ?? 0) + 1);
+      const expected = { flatcar: "omaha", fcos: "cincinnati", native: "native" }[profile.protocol];
+      expect(host!.protocol).toBe(expected);
+      expect(host!.osFamily).toBe(profile.osFamily);
+    }
+    expect([...protocols.keys()].sort()).toEqual(["cincinnati", "native", "omaha"]);
+  });
+
+  it("moves Flatcar hosts from their old version to the target through Omaha events", async () => {
+    const target = demoTargets().find((t) => t.family === "flatcar")!.version;
+    let updated = 0;
+    for (const profile of msim.profiles.filter((p) => p.protocol === "flatcar")) {
+      const host = await getHost(database.db, profile.machineId);
+      if (host?.osVersion !== target) continue;
+      updated++;
+      expect(host.previousVersion).toBe(profile.initialVersion);
+      const history = (await hostHistory(database.db, profile.machineId, { limit: 500 })).items.reverse();
+      const states = history.map((h) => h.updateState);
+      expect(history[0]!.osVersion).toBe(profile.initialVersion);
+      for (const s of ["checking", "downloading", "downloaded", "staged"]) expect(states).toContain(s);
+      expect(history.at(-1)).toMatchObject({ osVersion: target, updateState: "idle" });
+      // A new boot id after the reboot.
+      expect(new Set(history.map((h) => h.detail.bootId)).size).toBeGreaterThan(1);
+    }
+    expect(updated).toBeGreaterThan(0);
+  });
+
+  it("has FCOS hosts take a FleetLock slot, reboot into the target and release the slot", async () => {
+    const target = demoTargets().find((t) => t.family === "fcos")!.version;
+    let rebooted = 0;
+    for (const profile of msim.profiles.filter((p) => p.protocol === "fcos")) {
+      const host = await getHost(database.db, profile.machineId);
+      const history = (await hostHistory(database.db, profile.machineId, { limit: 500 })).items;
+      if (host?.osVersion !== target || !history.some((h) => h.kind === "reboot_slot")) continue;
+      rebooted++;
+      expect(host.deploymentId).toBe(fcosChecksum(target, fcosBasearch(profile.arch)));
+    }
+    expect(rebooted).toBeGreaterThan(0);
+    for (const group of await listRebootSlots(database.db)) expect(group.holders, group.id).toEqual([]);
   });
 });
