@@ -13,6 +13,7 @@ const LINKS = [
   { href: "/pins", label: "Pins", permission: "fleet:read" },
   { href: "/reboots", label: "Reboot slots", permission: "fleet:read" },
   { href: "/configs", label: "Ignition", permission: "fleet:read" },
+  { href: "/approvals", label: "Approvals", permission: "fleet:read" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/admin/users", label: "Users", permission: "users:manage" },
   { href: "/admin/tokens", label: "Tokens", permission: "tokens:manage" },

@@ -102,3 +102,54 @@ test("an operator edits a config: the error is marked at its line, fixing it sav
   await expect(page.getByTestId("translated")).toContainText('"mode": 420');
   await expect(page.getByTestId("translated")).toContainText("data:,hello%20from%20butane");
 });
+
+test("publishing a config for an approval-required group waits for a second person, then goes live", async ({ browser }) => {
+  const { createUser } = await import("./support");
+  const operator = await createUser("operator");
+  const approver = await createUser("approver");
+  const name = uniqueName("berlin-edge");
+  const group = uniqueName("edge-grp");
+  const api = await adminApi();
+  expect((await api.post("/api/v1/groups", { data: { id: group } })).status()).toBe(201);
+  expect((await api.patch(`/api/v1/groups/${group}`, { data: { requiresApproval: true, approvalsRequired: 1 } })).status()).toBe(200);
+  await api.dispose();
+
+  // The operator writes the config, assigns it to the group and asks to publish it.
+  const opPage = await (await browser.newContext()).newPage();
+  await new LoginPage(opPage).signIn(operator.email, operator.password);
+  await opPage.goto("/configs");
+  const form = opPage.getByRole("form", { name: "New config" });
+  await form.getByLabel("Config name").fill(name);
+  await form.getByRole("button", { name: "Create config" }).click();
+  await expect(opPage.getByRole("heading", { level: 1, name })).toBeVisible();
+  const assign = opPage.getByRole("form", { name: "New assignment" });
+  await assign.getByLabel("Assignment name").fill(`${name}-a`);
+  await assign.getByLabel("Selectors (key=value, …)").fill(`group=${group}`);
+  await assign.getByRole("button", { name: "Assign" }).click();
+  await expect(opPage.getByRole("region", { name: "Assignments" })).toContainText(`group=${group}`);
+  await opPage.getByTestId("version-1").getByRole("button", { name: "Publish" }).click();
+  await expect(opPage.getByRole("status").filter({ hasText: "awaits 1 approval" })).toBeVisible();
+  await expect(opPage.getByText("published: none")).toBeVisible();
+
+  // The requester cannot approve their own request.
+  await opPage.getByRole("link", { name: "Approvals" }).click();
+  const mine = opPage.getByRole("listitem", { name: `Approval request ${name}` }).first();
+  await expect(mine).toContainText("pending");
+  await expect(mine.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  const direct = await opPage.request.get("/api/v1/approvals?status=pending");
+  const requestId = ((await direct.json()) as { items: Array<{ id: string; subjectId: string }> }).items.find((i) => i.subjectId === name)!.id;
+  expect((await opPage.request.post(`/api/v1/approvals/${requestId}/approve`, { data: { comment: "self" } })).status()).toBe(403);
+
+  // A second person approves with a comment; the version goes live.
+  const apPage = await (await browser.newContext()).newPage();
+  await new LoginPage(apPage).signIn(approver.email, approver.password);
+  await apPage.getByRole("link", { name: "Approvals" }).click();
+  const card = apPage.getByRole("listitem", { name: `Approval request ${name}` }).first();
+  await expect(card).toContainText(`requested by ${operator.email}`);
+  await card.getByLabel("Comment").fill("diff reviewed, fine for berlin");
+  await card.getByRole("button", { name: "Approve" }).click();
+  await expect(card).toContainText("approved");
+  await expect(card).toContainText("diff reviewed, fine for berlin");
+  await opPage.goto(`/configs/${name}`);
+  await expect(opPage.getByText("published: v1")).toBeVisible();
+});

@@ -5,6 +5,7 @@ import type { IngestReport } from "@/db/queries/ingest";
 import { QueueFullError, type ReportWriter } from "@/db/report-writer";
 import { NativeReportSchema, nextReportDelay, type NativeReportResponse } from "@/lib/agent/native-report";
 import { AppError, validationError } from "@/lib/errors";
+import { resolveChannel } from "@/lib/update/policy";
 import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
 import type { EnrollmentAuth } from "./enrollment-auth";
@@ -112,6 +113,7 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
   const parsed = NativeReportSchema.safeParse(json);
   if (!parsed.success) throw validationError(parsed.error, "report");
   const r = parsed.data;
+  const policy = await deps.policy.get();
   const report: IngestReport = {
     hostId: r.machineId,
     receivedAt: new Date(),
@@ -130,6 +132,7 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
     health: r.health,
     labels: r.labels,
     groupId: r.group,
+    channelId: resolveChannel(policy, r.os.family, r.group, null)?.id ?? null,
     agentVersion: r.agent ? `${r.agent.name}/${r.agent.version}` : null,
     clientAddr: clientAddress(req, deps.trustProxy),
     detail: {

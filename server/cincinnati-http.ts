@@ -31,7 +31,8 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   const releases = channel ? (policy.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) : [];
   const now = new Date();
   const pin = activePin(policy, hostId ?? "", q.group, now);
-  const graph = buildGraph({ releases, channel, wariness, now, pinnedVersion: pin?.version ?? null });
+  const targetVersion = pin?.version ?? (channel?.targetReleaseId ? (policy.releases.get(channel.targetReleaseId)?.version ?? null) : null);
+  const graph = buildGraph({ releases, channel, wariness, now, targetVersion, pinned: pin !== null });
 
   if (hostId && q.os_version) {
     const next = q.os_checksum ? nextUpdate(graph, q.os_checksum.toLowerCase()) : null;
@@ -55,6 +56,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
       health: [],
       labels: {},
       groupId: q.group,
+      channelId: channel?.id ?? null,
       agentVersion: req.headers["user-agent"]?.slice(0, 64) ?? "zincati",
       clientAddr: clientAddress(req, deps.trustProxy),
       platform: q.platform ?? null,

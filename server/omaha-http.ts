@@ -60,12 +60,13 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
   for (const app of parsed.apps) {
     let offer: OmahaOffer | null = null;
     let decision: UpdateDecision | null = null;
+    const channel = resolveChannel(policy, "flatcar", app.track, app.track);
     if (app.updateCheck) {
-      decision = decideUpdate(policy, resolveChannel(policy, "flatcar", app.track, app.track), { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch }, now);
+      decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch }, now);
       offer = offerOf(decision);
     }
     answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer });
-    reports.push(toReport(app, parsed.updaterVersion, parsed.installSource, decision, offer, now, clientAddr));
+    reports.push({ ...toReport(app, parsed.updaterVersion, parsed.installSource, decision, offer, now, clientAddr), channelId: channel?.id ?? null });
   }
   try {
     await Promise.all(reports.map((r) => deps.writer.submit(r)));

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
 import { releasesQuery } from "../queries/catalog";
-import { channelsQuery, groupsQuery, useCreateChannel, useCreateGroup } from "../queries/fleet";
+import { channelsQuery, groupsQuery, useCreateChannel, useCreateGroup, useUpdateGroup, type GroupList } from "../queries/fleet";
 import { ChannelCard } from "./channel-card";
 import { useCan } from "../session-context";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
@@ -71,6 +71,36 @@ function NewGroupForm({ channels, initialId }: { channels: string[]; initialId: 
   );
 }
 
+/** Whether changes reaching this group need approvals, and how many. */
+function ApprovalCell({ group }: { group: GroupList["groups"][number] }) {
+  const canWrite = useCan("fleet:write");
+  const update = useUpdateGroup();
+  if (!canWrite) return <span>{group.requiresApproval ? `${group.approvalsRequired} approval(s)` : "—"}</span>;
+  return (
+    <span className="flex items-center gap-1">
+      <input
+        type="checkbox"
+        aria-label={`Require approval for ${group.id}`}
+        checked={group.requiresApproval}
+        onChange={(e) => update.mutate({ id: group.id, requiresApproval: e.target.checked })}
+      />
+      <input
+        type="number"
+        min={1}
+        max={10}
+        aria-label={`Approvals required for ${group.id}`}
+        className="w-12 rounded border border-slate-300 px-1"
+        defaultValue={group.approvalsRequired}
+        onBlur={(e) => {
+          const n = Number(e.target.value);
+          if (Number.isInteger(n) && n !== group.approvalsRequired) update.mutate({ id: group.id, approvalsRequired: n });
+        }}
+      />
+      <ErrorText error={update.error} />
+    </span>
+  );
+}
+
 export function GroupsView() {
   const groups = useQuery(groupsQuery());
   const channels = useQuery(channelsQuery());
@@ -87,6 +117,7 @@ export function GroupsView() {
             <tr>
               <th className="py-1">Group</th>
               <th>Channel</th>
+              <th>Approval</th>
               <th className="text-right">Hosts</th>
             </tr>
           </thead>
@@ -99,6 +130,9 @@ export function GroupsView() {
                   </Link>
                 </td>
                 <td>{g.channelId ?? <span className="text-slate-400">none</span>}</td>
+                <td>
+                  <ApprovalCell group={g} />
+                </td>
                 <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>
               </tr>
             ))}
@@ -107,6 +141,7 @@ export function GroupsView() {
                 <td className="py-1">
                   {g.id} <span className="text-xs text-amber-700">(asked for by hosts, not defined)</span>
                 </td>
+                <td />
                 <td />
                 <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>
               </tr>

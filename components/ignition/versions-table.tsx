@@ -15,6 +15,11 @@ export function VersionsTable({ config, onDiff, onOpen }: { config: ConfigDetail
     <section aria-label="Versions" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Versions</h2>
       <ErrorText error={restore.error ?? publish.error} />
+      {publish.data ? (
+        <p role="status" className="mb-2 text-sm">
+          {publish.data.status === "published" ? `v${publish.data.version} is published.` : `Publishing v${publish.data.version} awaits ${publish.data.approvalsRequired} approval(s) — see Approvals.`}
+        </p>
+      ) : null}
       <table className="w-full text-left text-sm">
         <thead className="text-xs uppercase text-slate-500">
           <tr>

@@ -59,7 +59,7 @@ export interface Channel {
   rolloutStartValue: number;
 }
 export interface GroupList {
-  groups: Array<{ id: string; description: string; channelId: string | null; hosts: number }>;
+  groups: Array<{ id: string; description: string; channelId: string | null; requiresApproval: boolean; approvalsRequired: number; hosts: number }>;
   undefinedGroups: Array<{ id: string; hosts: number }>;
 }
 
@@ -80,5 +80,13 @@ export function useCreateGroup() {
   return useMutation({
     mutationFn: (input: { id: string; description: string; channelId: string | null }) => postJson("/api/v1/groups", input),
     onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.all }),
+  });
+}
+
+export function useUpdateGroup() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...patch }: { id: string; requiresApproval?: boolean; approvalsRequired?: number; channelId?: string | null }) => postJson(`/api/v1/groups/${encodeURIComponent(id)}`, patch, "PATCH"),
+    onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.groups() }),
   });
 }

@@ -95,7 +95,7 @@ export function useRestoreVersion(id: string) {
 export function usePublishVersion(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (version: number) => postJson(`${base(id)}/publish`, { version }),
+    mutationFn: (version: number) => postJson<{ status: "published" | "awaiting_approval"; version: number; approvalsRequired?: number }>(`${base(id)}/publish`, { version }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ignitionKeys.all }),
   });
 }

@@ -26,6 +26,8 @@ export async function listGroups(db: Db) {
       id: groups.id,
       description: groups.description,
       channelId: groups.channelId,
+      requiresApproval: groups.requiresApproval,
+      approvalsRequired: groups.approvalsRequired,
       createdAt: groups.createdAt,
       hosts: sql<number>`count(${hosts.id})::int`,
     })
@@ -54,5 +56,27 @@ export async function createGroup(db: Db, actor: Actor, input: { id: string; des
     const [row] = await tx.insert(groups).values(input).returning();
     await appendAudit(tx, actor, { action: "group.create", targetType: "group", targetId: row!.id, after: row });
     return row!;
+  });
+}
+
+export interface GroupPatch {
+  description?: string;
+  channelId?: string | null;
+  requiresApproval?: boolean;
+  approvalsRequired?: number;
+}
+
+export async function updateGroup(db: Db, actor: Actor, id: string, patch: GroupPatch) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(groups).where(eq(groups.id, id)).for("update");
+    if (!before) throw new AppError("not_found", "no such group");
+    if (patch.channelId) {
+      const [ch] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, patch.channelId));
+      if (!ch) throw new AppError("bad_request", "invalid request: channelId: no such channel", [{ path: "channelId", message: "no such channel" }]);
+    }
+    const [after] = await tx.update(groups).set({ ...patch, updatedAt: new Date() }).where(eq(groups.id, id)).returning();
+    const view = (g: typeof before) => ({ description: g.description, channelId: g.channelId, requiresApproval: g.requiresApproval, approvalsRequired: g.approvalsRequired });
+    await appendAudit(tx, actor, { action: "group.update", targetType: "group", targetId: id, before: view(before), after: view(after!) });
+    return after!;
   });
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { groups, hostReports, hosts } from "../schema/fleet";
@@ -25,7 +25,7 @@ const SORT_COLUMNS = {
 function filterConditions(q: HostQuery): SQL[] {
   const where: SQL[] = [];
   if (q.group) where.push(eq(hosts.groupId, q.group));
-  if (q.channel) where.push(inArray(hosts.groupId, sql`(SELECT ${groups.id} FROM ${groups} WHERE ${groups.channelId} = ${q.channel})`));
+  if (q.channel) where.push(eq(hosts.channelId, q.channel));
   if (q.version) where.push(eq(hosts.osVersion, q.version));
   if (q.state) where.push(eq(hosts.updateState, q.state));
   if (q.os) where.push(eq(hosts.osFamily, q.os));
@@ -90,12 +90,12 @@ export async function countHosts(db: Db, q: HostQuery): Promise<number> {
 
 export async function getHost(db: Db, id: string) {
   const [row] = await db
-    .select({ host: hosts, channelId: groups.channelId, groupKnown: sql<boolean>`${groups.id} IS NOT NULL` })
+    .select({ host: hosts, groupKnown: sql<boolean>`${groups.id} IS NOT NULL` })
     .from(hosts)
     .leftJoin(groups, eq(groups.id, hosts.groupId))
     .where(eq(hosts.id, id));
   if (!row) return null;
-  return { ...row.host, channelId: row.channelId, groupKnown: row.groupKnown };
+  return { ...row.host, groupKnown: row.groupKnown };
 }
 
 export async function hostHistory(db: Db, hostId: string, opts: { limit: number; beforeId?: number }) {
@@ -160,11 +160,7 @@ export async function fleetOverview(db: Db): Promise<FleetOverview> {
     .groupBy(hosts.groupId, groups.channelId)
     .orderBy(sql`3 DESC`, hosts.groupId)
     .limit(100);
-  const channelCounts = new Map<string, number>();
-  for (const g of groupRows) {
-    const k = g.channel ?? "(no channel)";
-    channelCounts.set(k, (channelCounts.get(k) ?? 0) + g.count);
-  }
+  const byChannel = (await bucket(db, hosts.channelId)).map((b) => (b.key === "(none)" ? { ...b, key: "(no channel)" } : b));
   const errorHosts = await db
     .select({ id: hosts.id, hostname: hosts.hostname, osVersion: hosts.osVersion, errorCode: hosts.errorCode, errorMessage: hosts.errorMessage, lastSeenAt: hosts.lastSeenAt })
     .from(hosts)
@@ -187,7 +183,7 @@ export async function fleetOverview(db: Db): Promise<FleetOverview> {
     byOs,
     byState,
     byGroup: groupRows.map((g) => ({ key: g.key, channel: g.channel, count: g.count })),
-    byChannel: [...channelCounts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count),
+    byChannel,
     errorHosts,
     staleHosts,
   };

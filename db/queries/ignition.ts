@@ -1,7 +1,9 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { createTwoFilesPatch } from "diff";
 import type { Db } from "../client";
+import { groups } from "../schema/fleet";
 import { ignitionAssignments, ignitionConfigs, ignitionConfigVersions, ignitionFetches } from "../schema/ignition";
+import { requestApproval, type Applier } from "./approvals";
 import { appendAudit, type Actor } from "./audit";
 import { AppError } from "@/lib/errors";
 import { compileConfig, type Compiled, type ConfigFormat } from "@/lib/ignition/compile";
@@ -114,17 +116,66 @@ export async function restoreConfigVersion(db: Db, actor: Actor, id: string, fro
   return saveConfigVersion(db, actor, id, { format: old.format, source: old.source, message: message || `restore version ${from}`, draft: old.draft, restoredFrom: from });
 }
 
-export async function publishConfigVersion(db: Db, actor: Actor, id: string, version: number, reason: string | null) {
+/** Groups that require approval and that this config reaches through a `group` selector. */
+async function approvalGroups(tx: Db, configId: string) {
+  const assigned = await tx.select({ selectors: ignitionAssignments.selectors }).from(ignitionAssignments).where(eq(ignitionAssignments.configId, configId));
+  const names = [...new Set(assigned.map((a) => a.selectors.group).filter((g): g is string => typeof g === "string"))];
+  if (names.length === 0) return [];
+  return tx.select({ id: groups.id, approvalsRequired: groups.approvalsRequired }).from(groups).where(and(inArray(groups.id, names), eq(groups.requiresApproval, true)));
+}
+
+async function applyPublish(tx: Db, actor: Actor, id: string, version: number, sha512: string | null, reason: string | null, approval?: { requestId: string; approvers: string[] }) {
+  const [config] = await tx.select().from(ignitionConfigs).where(eq(ignitionConfigs.id, id)).for("update");
+  if (!config) throw new AppError("not_found", "no such config");
+  await tx.update(ignitionConfigs).set({ publishedVersion: version, updatedAt: new Date() }).where(eq(ignitionConfigs.id, id));
+  await appendAudit(tx, actor, {
+    action: "ignition.publish",
+    targetType: "ignition_config",
+    targetId: id,
+    before: { publishedVersion: config.publishedVersion },
+    after: { publishedVersion: version, sha512, ...(approval ? { approvalRequest: approval.requestId, approvedBy: approval.approvers } : {}) },
+    reason,
+  });
+}
+
+export type PublishResult = { status: "published"; version: number } | { status: "awaiting_approval"; version: number; requestId: string; approvalsRequired: number };
+
+/**
+ * Publishes a version. When the config reaches a group that requires approval, an approval
+ * request bound to exactly this version (and its hash) is opened instead.
+ */
+export async function publishConfigVersion(db: Db, actor: Actor, id: string, version: number, reason: string | null): Promise<PublishResult> {
   return db.transaction(async (tx) => {
     const [config] = await tx.select().from(ignitionConfigs).where(eq(ignitionConfigs.id, id)).for("update");
     if (!config) throw new AppError("not_found", "no such config");
     const row = await getConfigVersion(tx, id, version);
     if (!row) throw new AppError("not_found", `no version ${version} of ${id}`);
     if (row.draft || !row.rendered) throw new AppError("conflict", `version ${version} is a draft that does not validate: it cannot be served`);
-    await tx.update(ignitionConfigs).set({ publishedVersion: version, updatedAt: new Date() }).where(eq(ignitionConfigs.id, id));
-    await appendAudit(tx, actor, { action: "ignition.publish", targetType: "ignition_config", targetId: id, before: { publishedVersion: config.publishedVersion }, after: { publishedVersion: version, sha512: row.sha512 }, reason });
+    const gated = await approvalGroups(tx, id);
+    if (gated.length > 0) {
+      const approvalsRequired = Math.max(...gated.map((g) => g.approvalsRequired));
+      const request = await requestApproval(tx, actor, {
+        subjectType: "ignition_publish",
+        subjectId: id,
+        plan: { configId: id, version, sha512: row.sha512, groups: gated.map((g) => g.id).sort() },
+        approvalsRequired,
+        reason: reason ?? "",
+      });
+      return { status: "awaiting_approval", version, requestId: request.id, approvalsRequired };
+    }
+    await applyPublish(tx, actor, id, version, row.sha512, reason);
+    return { status: "published", version };
   });
 }
+
+/** Applies an approved publication: the plan's version, checked to be unchanged. */
+export const applyApprovedPublish: Applier = async (tx, request, approvers) => {
+  const plan = request.plan as { configId: string; version: number; sha512: string | null };
+  const row = await getConfigVersion(tx, plan.configId, plan.version);
+  if (!row || row.sha512 !== plan.sha512) throw new AppError("conflict", "the approved version changed; request approval again");
+  const actor: Actor = { userId: request.requestedBy, email: request.requestedByEmail, role: "requester", via: "system", clientAddr: null };
+  await applyPublish(tx, actor, plan.configId, plan.version, row.sha512, request.reason || null, { requestId: request.id, approvers });
+};
 
 /** Unified diff between two versions; redacted unless the caller may see secrets. */
 export async function diffVersions(db: Db, id: string, from: number, to: number, redact: boolean): Promise<string> {

@@ -24,6 +24,8 @@ export interface IngestReport {
   health: HealthCheck[];
   labels: Record<string, string>;
   groupId: string;
+  /** The channel the decision resolved for the host (null: none). */
+  channelId?: string | null;
   agentVersion: string | null;
   clientAddr: string | null;
   detail: Record<string, unknown>;
@@ -75,6 +77,7 @@ export const HOST_COLUMNS: ReadonlyArray<Column<HostUpsert>> = [
   ["health_ok", "bool", ({ r }) => r.health.every((h) => h.ok)],
   ["labels", "text", ({ r }) => json(r.labels), "jsonb"],
   ["group_id", "text", ({ r }) => r.groupId],
+  ["channel_id", "text", ({ r }) => r.channelId ?? null],
   ["protocol", "text", ({ r }) => r.protocol],
   ["agent_version", "text", ({ r }) => r.agentVersion],
   ["client_addr", "text", ({ r }) => r.clientAddr],
@@ -96,7 +99,7 @@ const HOST_UPDATE = `
   previous_version = excluded.previous_version, update_state = excluded.update_state,
   error_code = excluded.error_code, error_message = excluded.error_message,
   health = excluded.health, health_ok = excluded.health_ok, labels = excluded.labels,
-  group_id = excluded.group_id, protocol = excluded.protocol, agent_version = excluded.agent_version,
+  group_id = excluded.group_id, channel_id = excluded.channel_id, protocol = excluded.protocol, agent_version = excluded.agent_version,
   client_addr = excluded.client_addr,
   boot_id = COALESCE(excluded.boot_id, hosts.boot_id),
   platform = COALESCE(excluded.platform, hosts.platform),

@@ -73,6 +73,9 @@ export const groups = pgTable("groups", {
   id: text("id").primaryKey(),
   description: text("description").notNull().default(""),
   channelId: text("channel_id").references(() => channels.id, { onDelete: "set null" }),
+  // Four-eyes: changes that reach this group (rollouts, Ignition publications) need approvals.
+  requiresApproval: boolean("requires_approval").notNull().default(false),
+  approvalsRequired: integer("approvals_required").notNull().default(1),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -98,6 +101,8 @@ export const hosts = pgTable(
     labels: jsonb("labels").$type<Record<string, string>>().notNull().default({}),
     // The group the host asked for; it need not exist yet (shown as unassigned until it does).
     groupId: text("group_id").notNull().default("default"),
+    // The channel the host follows, as resolved at its last check (group's, else by track/stream).
+    channelId: text("channel_id"),
     protocol: text("protocol", { enum: PROTOCOLS }).notNull(),
     agentVersion: text("agent_version"),
     clientAddr: text("client_addr"),
@@ -125,6 +130,7 @@ export const hosts = pgTable(
     index("hosts_group_idx").on(t.groupId, t.lastSeenAt.desc(), t.id.desc()),
     index("hosts_version_idx").on(t.osVersion, t.lastSeenAt.desc(), t.id.desc()),
     index("hosts_state_idx").on(t.updateState, t.lastSeenAt.desc(), t.id.desc()),
+    index("hosts_channel_idx").on(t.channelId, t.lastSeenAt.desc(), t.id.desc()),
     // Label filter (labels @> '{"site":"berlin"}').
     index("hosts_labels_idx").using("gin", sql`${t.labels} jsonb_path_ops`),
     // Free-text search: substring match on hostname and machine id (ILIKE '%q%').

@@ -3,3 +3,4 @@ export * from "./fleet";
 export * from "./auth";
 export * from "./audit";
 export * from "./ignition";
+export * from "./approvals";

@@ -22,7 +22,7 @@ function assertValid(g: ReturnType<typeof buildGraph>) {
 
 describe("Cincinnati graph", () => {
   it("gives every older release an edge to the target, with string metadata and age order", () => {
-    const g = buildGraph({ releases: [v3, v1, v4, v2], channel: channel({ id: "fcos-stable", osFamily: "fcos", targetReleaseId: v3.id }), wariness: 0.5, now });
+    const g = buildGraph({ releases: [v3, v1, v4, v2], channel: channel({ id: "fcos-stable", osFamily: "fcos", targetReleaseId: v3.id }), targetVersion: v3.version, wariness: 0.5, now });
     assertValid(g);
     expect(g.nodes.map((n) => n.version)).toEqual([v1, v2, v3, v4].map((x) => x.version));
     expect(g.edges).toEqual([
@@ -35,25 +35,32 @@ describe("Cincinnati graph", () => {
   });
 
   it("serves no edges when the channel is paused or has no target", () => {
-    expect(buildGraph({ releases: [v1, v2], channel: channel({ id: "fcos-stable", paused: true, targetReleaseId: v2.id }), wariness: 0, now }).edges).toEqual([]);
-    expect(buildGraph({ releases: [v1, v2], channel: channel({ id: "fcos-stable" }), wariness: 0, now }).edges).toEqual([]);
-    expect(buildGraph({ releases: [v1, v2], channel: null, wariness: 0, now }).edges).toEqual([]);
+    expect(buildGraph({ releases: [v1, v2], channel: channel({ id: "fcos-stable", paused: true, targetReleaseId: v2.id }), targetVersion: v2.version, wariness: 0, now }).edges).toEqual([]);
+    expect(buildGraph({ releases: [v1, v2], channel: channel({ id: "fcos-stable" }), targetVersion: null, wariness: 0, now }).edges).toEqual([]);
+    expect(buildGraph({ releases: [v1, v2], channel: null, targetVersion: v2.version, wariness: 0, now }).edges).toEqual([]);
+  });
+
+  it("finds the target by version in the client's architecture (the target id names another arch's build)", () => {
+    const arm1 = { ...v1, id: "arm-1", arch: "arm64", ostreeChecksum: "e1".repeat(32) };
+    const arm2 = { ...v2, id: "arm-2", arch: "arm64", ostreeChecksum: "e2".repeat(32) };
+    const c = channel({ id: "fcos-stable", targetReleaseId: v2.id });
+    expect(buildGraph({ releases: [arm1, arm2], channel: c, targetVersion: v2.version, wariness: 0, now }).edges).toEqual([[0, 1]]);
   });
 
   it("a pin serves edges only to the pinned release, without throttling", () => {
     const c = channel({ id: "fcos-stable", targetReleaseId: v4.id, rolloutStartedAt: now, rolloutDurationMinutes: 600 });
-    const g = buildGraph({ releases: [v1, v2, v3, v4], channel: c, wariness: 0.99, now, pinnedVersion: v2.version });
+    const g = buildGraph({ releases: [v1, v2, v3, v4], channel: c, wariness: 0.99, now, targetVersion: v2.version, pinned: true });
     assertValid(g);
     expect(g.edges).toEqual([[0, 1]]);
     expect(g.nodes[1]!.metadata["org.fedoraproject.coreos.updates.rollout"]).toBeUndefined();
     // Pinned to a version the stream does not have: no edges at all.
-    expect(buildGraph({ releases: [v1, v2], channel: c, wariness: 0, now, pinnedVersion: "41.0.0" }).edges).toEqual([]);
+    expect(buildGraph({ releases: [v1, v2], channel: c, wariness: 0, now, targetVersion: "41.0.0", pinned: true }).edges).toEqual([]);
   });
 
   it("routes through barriers and leaves dead ends without a way out", () => {
     const barrier = { ...v2, barrier: true, barrierReason: "migrates storage" };
     const dead = { ...v1, deadend: true, deadendReason: "broken networking" };
-    const g = buildGraph({ releases: [dead, barrier, v3, v4], channel: channel({ id: "fcos-stable", targetReleaseId: v4.id }), wariness: 0, now });
+    const g = buildGraph({ releases: [dead, barrier, v3, v4], channel: channel({ id: "fcos-stable", targetReleaseId: v4.id }), targetVersion: v4.version, wariness: 0, now });
     assertValid(g);
     expect(g.edges).toEqual([
       [1, 3],
@@ -61,15 +68,15 @@ describe("Cincinnati graph", () => {
     ]);
     expect(g.nodes[1]!.metadata).toMatchObject({ "org.fedoraproject.coreos.updates.barrier": "true", "org.fedoraproject.coreos.updates.barrier_reason": "migrates storage" });
     expect(g.nodes[0]!.metadata).toMatchObject({ "org.fedoraproject.coreos.updates.deadend": "true", "org.fedoraproject.coreos.updates.deadend_reason": "broken networking" });
-    const g2 = buildGraph({ releases: [v1, barrier, v3, v4], channel: channel({ id: "fcos-stable", targetReleaseId: v4.id }), wariness: 0, now });
+    const g2 = buildGraph({ releases: [v1, barrier, v3, v4], channel: channel({ id: "fcos-stable", targetReleaseId: v4.id }), targetVersion: v4.version, wariness: 0, now });
     expect(g2.edges).toContainEqual([0, 1]);
   });
 
   it("throttles a rollout by wariness: reach grows from start_value to 1 over the duration", () => {
     const c = channel({ id: "fcos-stable", targetReleaseId: v2.id, rolloutStartedAt: new Date(now.getTime() - 30 * 60_000), rolloutDurationMinutes: 60, rolloutStartValue: 0.2 });
     expect(rolloutReach(c, now)).toBeCloseTo(0.6);
-    const eager = buildGraph({ releases: [v1, v2], channel: c, wariness: 0.5, now });
-    const wary = buildGraph({ releases: [v1, v2], channel: c, wariness: 0.7, now });
+    const eager = buildGraph({ releases: [v1, v2], channel: c, targetVersion: v2.version, wariness: 0.5, now });
+    const wary = buildGraph({ releases: [v1, v2], channel: c, targetVersion: v2.version, wariness: 0.7, now });
     expect(eager.edges).toEqual([[0, 1]]);
     expect(wary.edges).toEqual([]);
     expect(eager.nodes[1]!.metadata).toMatchObject({
@@ -78,7 +85,7 @@ describe("Cincinnati graph", () => {
       "org.fedoraproject.coreos.updates.duration_minutes": "60",
       "org.fedoraproject.coreos.updates.start_epoch": String(Math.floor((now.getTime() - 30 * 60_000) / 1000)),
     });
-    expect(buildGraph({ releases: [v1, v2], channel: c, wariness: 0.99, now: new Date(now.getTime() + 3600_000) }).edges).toEqual([[0, 1]]);
+    expect(buildGraph({ releases: [v1, v2], channel: c, targetVersion: v2.version, wariness: 0.99, now: new Date(now.getTime() + 3600_000) }).edges).toEqual([[0, 1]]);
   });
 
   it("derives a stable wariness in [0,1) from the node id", () => {

@@ -59,8 +59,10 @@ export interface GraphInput {
   /** The client's wariness (sent, or derived from node_uuid). */
   wariness: number;
   now: Date;
-  /** A pin (host's or group's) replaces the channel target: edges lead only to it. */
-  pinnedVersion?: string | null;
+  /** The version edges lead to: a pin's, else the channel target's (releases are per arch). */
+  targetVersion: string | null;
+  /** True when `targetVersion` comes from a pin: no wariness throttling applies to it. */
+  pinned?: boolean;
 }
 
 /**
@@ -72,8 +74,8 @@ export interface GraphInput {
  */
 export function buildGraph(input: GraphInput): Graph {
   const releases = input.releases.filter((r) => r.ostreeChecksum).sort((a, b) => compareVersions(a.version, b.version));
-  const pinned = input.pinnedVersion ? releases.find((r) => r.version === input.pinnedVersion) : undefined;
-  const target = input.pinnedVersion ? pinned : input.channel?.targetReleaseId ? releases.find((r) => r.id === input.channel!.targetReleaseId) : undefined;
+  const target = input.targetVersion ? releases.find((r) => r.version === input.targetVersion) : undefined;
+  const pinned = input.pinned === true;
   const nodes: GraphNode[] = releases.map((r, i) => ({
     version: r.version,
     payload: r.ostreeChecksum!,

@@ -11,7 +11,7 @@ describe("selectors", () => {
   });
 
   it("pick the most specific matching assignment, the default last, ties by name", () => {
-    const a = [
+    const a: Array<{ id: string; name: string; selectors: Record<string, string> }> = [
       { id: "1", name: "default", selectors: {} },
       { id: "2", name: "berlin", selectors: { site: "berlin" } },
       { id: "3", name: "berlin-mac", selectors: { site: "berlin", mac: "52-54-00-AA-BB-CC" } },

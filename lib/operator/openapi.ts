@@ -11,6 +11,8 @@ import {
   NewUserSchema,
   SetupSchema,
   UserPatchSchema,
+  GroupPatchSchema,
+  VoteSchema,
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
 import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
@@ -176,6 +178,10 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/fleetlock/{group}/release": {
         post: op({ summary: "Release a stuck reboot slot", permission: "fleet:write", params: [{ name: "group", in: "path", schema: str }], body: schemaOf(ReleaseSlotSchema) }),
       },
+      "/api/v1/groups/{id}": { patch: op({ summary: "Change a group's channel, description or approval rule", permission: "fleet:write", params: [idParam], body: schemaOf(GroupPatchSchema) }) },
+      "/api/v1/approvals": { get: op({ summary: "Approval requests with their votes", permission: "fleet:read", params: [{ name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "void"] } }] }) },
+      "/api/v1/approvals/{id}/approve": { post: op({ summary: "Approve (not your own request; comment required)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
+      "/api/v1/approvals/{id}/reject": { post: op({ summary: "Reject (comment required)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
       "/api/v1/users": {
         get: op({ summary: "Users", permission: "users:manage" }),
         post: op({ summary: "Create a user", permission: "users:manage", body: schemaOf(NewUserSchema), ok: 201 }),

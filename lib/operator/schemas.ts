@@ -46,3 +46,14 @@ export const HistoryQuerySchema = z.object({
 export function expiryFrom(days: number | null | undefined, now = new Date()): Date | null {
   return days ? new Date(now.getTime() + days * 86_400_000) : null;
 }
+
+export const VoteSchema = z.object({ comment: z.string().trim().min(1, "a comment is required").max(1000) });
+
+export const GroupPatchSchema = z
+  .object({
+    description: z.string().max(500).optional(),
+    channelId: objectName.nullable().optional(),
+    requiresApproval: z.boolean().optional(),
+    approvalsRequired: z.number().int().min(1).max(10).optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, "nothing to change");

@@ -22,7 +22,7 @@ function graphJson(targetVersion = target, over: Partial<ChannelInfo> = {}): str
     return { id: `r${i}`, osFamily: "fcos", channelId: r.channelId, version: v, arch: "amd64", payloadUrl: null, payloadName: null, sizeBytes: null, sha1Base64: null, sha256Base64: null, ostreeChecksum: r.ostreeChecksum ?? null, barrier: false, barrierReason: null, deadend: false, deadendReason: null };
   });
   const channel: ChannelInfo = { id: "fcos-stable", osFamily: "fcos", targetReleaseId: `r${versions.indexOf(targetVersion)}`, paused: false, pausedReason: null, rolloutStartedAt: null, rolloutDurationMinutes: 0, rolloutStartValue: 0, ...over };
-  return JSON.stringify(buildGraph({ releases, channel, wariness: 0.5, now: new Date() }));
+  return JSON.stringify(buildGraph({ releases, channel, targetVersion: channel.targetReleaseId ? targetVersion : null, wariness: 0.5, now: new Date() }));
 }
 
 const ok = (s: ZincatiHostState, body: string, failRate = 0) => zincatiAnswered(host, s, 200, body, mid, { failRate });

@@ -44,6 +44,8 @@ describe.each(testDatabases())("host list and overview on $name", (target) => {
           hostname: `${GROUPS[i % 3]}-${String(i).padStart(3, "0")}`,
           receivedAt: new Date(i < 10 ? base - 2 * 86_400_000 - i : base + (i % 50) * 1000), // ties on purpose
           groupId: GROUPS[i % 3]!,
+          // As the agent endpoints resolve it: edge-berlin follows channel stable.
+          channelId: i % 3 === 0 ? "stable" : null,
           osVersion: VERSIONS[i % 2]!,
           osFamily: i % 5 === 0 ? "fcos" : "flatcar",
           updateState: i % 7 === 0 ? "error" : "idle",

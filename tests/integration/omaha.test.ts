@@ -52,7 +52,7 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
   it("drives a host through the full update lifecycle with the exact responses update_engine parses", async () => {
     // 1. Check-in on the old version (3/2 with no previous version): the target is offered.
     expect(await post(omaha({ version: "3975.2.2", events: '<event eventtype="3" eventresult="2" previousversion="0.0.0.0"></event>' }))).toEqual({ status: 200, text: OFFER });
-    expect(await getHost(database.db, MACHINE)).toMatchObject({ protocol: "omaha", osFamily: "flatcar", osVersion: "3975.2.2", updateState: "checking", offeredVersion: "4081.2.0", holdReason: null, groupId: "stable", platform: "qemu", firstVersion: "3975.2.2", arch: "amd64", agentVersion: "update_engine-0.4.10" });
+    expect(await getHost(database.db, MACHINE)).toMatchObject({ protocol: "omaha", osFamily: "flatcar", osVersion: "3975.2.2", channelId: "stable", updateState: "checking", offeredVersion: "4081.2.0", holdReason: null, groupId: "stable", platform: "qemu", firstVersion: "3975.2.2", arch: "amd64", agentVersion: "update_engine-0.4.10" });
 
     // 2–4. Event-only requests while downloading and installing.
     const steps = [
