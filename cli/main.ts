@@ -1,6 +1,7 @@
 // The `flotilla` command (bin/flotilla.mjs, `npm run simulate`): one file per subcommand.
 import fs from "node:fs";
 import { Command } from "commander";
+import { butaneCommand, ignitionCommand } from "./ignition";
 import { simulateCommand } from "./simulate";
 
 function packageVersion(): string {
@@ -17,6 +18,8 @@ const program = new Command("flotilla")
   .description("Flotilla: update control plane for Flatcar / Fedora CoreOS fleets")
   .version(packageVersion())
   .showHelpAfterError("(add --help for usage)")
-  .addCommand(simulateCommand());
+  .addCommand(simulateCommand())
+  .addCommand(ignitionCommand())
+  .addCommand(butaneCommand());
 
 await program.parseAsync(process.argv);
