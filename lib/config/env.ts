@@ -16,6 +16,8 @@ const EnvSchema = z.object({
       .optional(),
   ),
   FLOTILLA_DATA_DIR: z.string().default("./data"),
+  // Processes sharing the port (node:cluster); more than one needs DATABASE_URL.
+  FLOTILLA_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   FLOTILLA_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   FLOTILLA_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   FLOTILLA_ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, "at least 10 characters").optional()),
@@ -34,6 +36,10 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+function checkCombinations(e: Env): string[] {
+  return e.FLOTILLA_WORKERS > 1 && !e.DATABASE_URL ? ["  FLOTILLA_WORKERS: more than one process needs DATABASE_URL (the embedded database has one opener)"] : [];
+}
+
 /** Parses configuration once; a bad value stops start-up with the variable named. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = EnvSchema.safeParse(source);
@@ -41,6 +47,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
+  const problems = checkCombinations(result.data);
+  if (problems.length) throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
   return result.data;
 }
 

@@ -51,6 +51,10 @@ describe("Omaha request parsing", () => {
   it.each([
     ["not XML", "hello", /root element|malformed/],
     ["truncated XML", SAMPLE.slice(0, 300), /malformed|root/],
+    ["XML cut after a complete <app>", SAMPLE.slice(0, 700), /never closed/],
+    ["mismatched tags", '<request protocol="3.0"><app></request>', /unexpected <\/request>/],
+    ["a stray <", `${SAMPLE.slice(0, -12)}< </request>`, /bad markup/],
+    ["two roots", `${SAMPLE}<request></request>`, /one root/],
     ["a DOCTYPE", `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]>${SAMPLE.slice(SAMPLE.indexOf("<request"))}`, /DOCTYPE/],
     ["an entity bomb", `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><request protocol="3.0">&lol2;</request>`, /DOCTYPE/],
     ["a wrong protocol", SAMPLE.replace('protocol="3.0"', 'protocol="2.0"'), /protocol/],
