@@ -60,7 +60,7 @@ test("an operator imports releases, targets a channel, and pauses it; a Flatcar 
   const offered = await request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, oldVersion, channel) });
   expect(await offered.text()).toContain(`<manifest version="${newVersion}">`);
   await page.goto(`/hosts/${machineId}`);
-  await expect(page.getByText(`offered ${newVersion}`)).toBeVisible();
+  await expect(page.getByTestId("offered-version")).toHaveText(`offered ${newVersion}`);
   await expect(page.getByText("omaha").first()).toBeVisible();
 
   // Pausing the channel holds the host, and the host page says why.
@@ -109,7 +109,7 @@ test("an operator pins a host from its page; the host is held at that version an
 
   await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
   await page.goto(`/hosts/${machineId}`);
-  await expect(page.getByText(`offered ${v2}`)).toBeVisible();
+  await expect(page.getByTestId("offered-version")).toHaveText(`offered ${v2}`);
   const form = page.getByRole("form", { name: "Pin this host" });
   await form.getByLabel("Pin to version").fill(v1);
   await form.getByLabel("Reason").fill("vendor NIC driver");

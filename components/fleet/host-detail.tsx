@@ -66,7 +66,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
         <Fact label="First installed version">{h.firstVersion}</Fact>
         <Fact label="Boot id">{h.bootId ? <span className="font-mono text-xs">{h.bootId}</span> : null}</Fact>
         <Fact label="Last update check">
-          {h.offeredVersion ? <span className="text-brand">offered {h.offeredVersion}</span> : h.holdReason ? <span data-testid="hold-reason">held: {h.holdReason}</span> : null}
+          {h.offeredVersion ? <span data-testid="offered-version" className="text-brand">offered {h.offeredVersion}</span> : h.holdReason ? <span data-testid="hold-reason">held: {h.holdReason}</span> : null}
         </Fact>
       </dl>
       <div className="grid gap-4 md:grid-cols-2">
