@@ -5,6 +5,13 @@ import { usePublishVersion, useRestoreVersion } from "../queries/ignition";
 import { useCan } from "../session-context";
 import { ErrorText } from "../ui/form";
 
+function usageOf(config: ConfigDetail, version: number): string {
+  const u = config.usage.find((x) => x.version === version);
+  const via = config.assignments.filter((a) => a.version === version || (a.version === null && config.publishedVersion === version)).map((a) => a.name);
+  const hosts = u ? `${u.hosts} host(s), ${u.fetches} fetch(es)` : "no fetches";
+  return via.length ? `${hosts}; served via ${via.join(", ")}` : hosts;
+}
+
 /** Immutable versions with their merge URL and hash; diff, restore and publish actions. */
 export function VersionsTable({ config, onDiff, onOpen }: { config: ConfigDetail; onDiff: (from: number, to: number) => void; onOpen: (v: number) => void }) {
   const canWrite = useCan("fleet:write");
@@ -26,6 +33,7 @@ export function VersionsTable({ config, onDiff, onOpen }: { config: ConfigDetail
             <th className="py-1">Version</th>
             <th>Author</th>
             <th>Message</th>
+            <th>Fetched by</th>
             <th>Merge source</th>
             <th />
           </tr>
@@ -51,6 +59,7 @@ export function VersionsTable({ config, onDiff, onOpen }: { config: ConfigDetail
                 {v.message}
                 {v.restoredFrom ? <div className="text-slate-400">restored from v{v.restoredFrom}</div> : null}
               </td>
+              <td className="text-xs">{usageOf(config, v.version)}</td>
               <td className="max-w-xs text-xs">
                 {v.sha512 ? (
                   <>
