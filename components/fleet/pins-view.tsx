@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { pinsQuery, useRemovePin } from "../queries/catalog";
 import { useCan } from "../session-context";
+import { DataTable } from "../ui/data-table";
 import { ErrorText } from "../ui/form";
 import { PinForm } from "./pin-form";
 
@@ -16,21 +17,7 @@ export function PinsView() {
   return (
     <div className="space-y-6">
       <ErrorText error={q.error ?? remove.error} />
-      <section aria-label="Pins" className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-            <tr>
-              <th className="px-3 py-2">Pinned</th>
-              <th>Version</th>
-              <th>Owner</th>
-              <th>Reason</th>
-              <th>Expires</th>
-              <th className="text-right">Hosts</th>
-              <th className="text-right">Not converged</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable label="Pins" columns={[{ label: "Pinned" }, { label: "Version" }, { label: "Owner" }, { label: "Reason" }, { label: "Expires" }, { label: "Hosts", align: "right" }, { label: "Not converged", align: "right" }, { label: "" }]} empty="Nothing is pinned." isEmpty={q.data?.items.length === 0}>
             {q.data?.items.map((p) => {
               const soon = p.expiresAt !== null && new Date(p.expiresAt).getTime() - new Date(q.dataUpdatedAt).getTime() < WEEK;
               return (
@@ -57,16 +44,7 @@ export function PinsView() {
                 </tr>
               );
             })}
-            {q.data?.items.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="px-3 py-3 text-slate-500">
-                  Nothing is pinned.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </section>
+      </DataTable>
       {canWrite ? (
         <section className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 font-semibold">Pin a group or host</h2>

@@ -6,6 +6,7 @@ import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
 import { releasesQuery, useCreateRelease, useImportReleases } from "../queries/catalog";
 import { channelsQuery } from "../queries/fleet";
 import { useCan } from "../session-context";
+import { DataTable } from "../ui/data-table";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
 const EMPTY = { osFamily: "flatcar", channelId: "", version: "", arch: "amd64", payloadUrl: "", payloadName: "flatcar_production_update.gz", sizeBytes: "", sha1Base64: "", sha256Base64: "", ostreeChecksum: "" };
@@ -121,20 +122,8 @@ export function ReleasesView() {
   const canWrite = useCan("fleet:write");
   return (
     <div className="space-y-6">
-      <section aria-label="Releases" className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <ErrorText error={releases.error} />
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-            <tr>
-              <th className="px-3 py-2">Version</th>
-              <th>OS</th>
-              <th>Channel</th>
-              <th>Arch</th>
-              <th>Payload</th>
-              <th>Flags</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <ErrorText error={releases.error} />
+      <DataTable label="Releases" columns={[{ label: "Version" }, { label: "OS" }, { label: "Channel" }, { label: "Arch" }, { label: "Payload" }, { label: "Flags" }]} empty="No releases yet." isEmpty={releases.data?.items.length === 0}>
             {releases.data?.items.map((r) => (
               <tr key={r.id}>
                 <td className="px-3 py-1.5 font-medium tabular-nums">{r.version}</td>
@@ -145,16 +134,7 @@ export function ReleasesView() {
                 <td className="text-xs">{[r.barrier ? "barrier" : "", r.deadend ? "dead end" : ""].filter(Boolean).join(", ")}</td>
               </tr>
             ))}
-            {releases.data?.items.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="px-3 py-3 text-slate-500">
-                  No releases yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </section>
+      </DataTable>
       {canWrite ? (
         <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Add a release</h2>

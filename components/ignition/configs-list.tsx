@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { configsQuery, useCreateConfig } from "../queries/ignition";
 import { useCan } from "../session-context";
+import { DataTable } from "../ui/data-table";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 import { BUTANE_TEMPLATE, IGNITION_TEMPLATE } from "./snippets";
 
@@ -49,17 +50,7 @@ export function ConfigsList() {
   return (
     <div className="space-y-6">
       <ErrorText error={q.error} />
-      <section aria-label="Configs" className="rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-            <tr>
-              <th className="px-3 py-2">Config</th>
-              <th>Description</th>
-              <th>Latest</th>
-              <th>Published</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable label="Configs" columns={[{ label: "Config" }, { label: "Description" }, { label: "Latest" }, { label: "Published" }]} empty="No configs yet." isEmpty={q.data?.items.length === 0}>
             {q.data?.items.map((c) => (
               <tr key={c.id}>
                 <td className="px-3 py-1.5">
@@ -72,16 +63,7 @@ export function ConfigsList() {
                 <td>{c.publishedVersion ? `v${c.publishedVersion}` : <span className="text-slate-400">not served</span>}</td>
               </tr>
             ))}
-            {q.data?.items.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="px-3 py-3 text-slate-500">
-                  No configs yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </section>
+      </DataTable>
       {canWrite ? (
         <section className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 font-semibold">New config</h2>

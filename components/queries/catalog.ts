@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { ReleaseInfo } from "@/lib/update/policy";
+import type { PinInfo, ReleaseInfo } from "@/lib/update/policy";
 import { apiFetch, postJson } from "./api";
 import { fleetKeys } from "./fleet";
 
@@ -70,18 +70,7 @@ export function useReleaseRebootSlot() {
   });
 }
 
-export interface Pin {
-  id: string;
-  scope: "group" | "host";
-  targetId: string;
-  version: string;
-  reason: string;
-  owner: string;
-  createdAt: string;
-  expiresAt: string | null;
-  hosts: number;
-  notConverged: number;
-}
+export type Pin = Omit<PinInfo, "expiresAt"> & { expiresAt: string | null; createdAt: string; hosts: number; notConverged: number };
 
 export const pinsQuery = () => queryOptions({ queryKey: ["catalog", "pins"] as const, queryFn: () => apiFetch<{ items: Pin[] }>("/api/v1/pins"), refetchInterval: 5_000 });
 

@@ -1,32 +1,21 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf, type Database } from "@/db/client";
+import { describe, expect, it } from "vitest";
+import { rowsOf } from "@/db/client";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { getHost, hostHistory } from "@/db/queries/hosts";
 import { createEnrollmentToken, revokeEnrollmentToken } from "@/db/queries/tokens";
-import { parseEnv } from "@/lib/config/env";
-import { startServer, type RunningServer } from "@/server/app";
 import { testDatabases } from "../helpers/databases";
+import { useTestServer } from "../helpers/server";
 
 const TOKEN = "integration-enrollment-token";
 // The body from the foundation issue, verbatim.
 const ISSUE_BODY = `{"machineId":"4f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c","hostname":"edge-berlin-01","os":{"family":"flatcar","version":"4081.2.0","arch":"amd64"},"slot":"A","previousVersion":"3975.2.2","state":"idle","health":[{"name":"kubelet","ok":true}],"labels":{"site":"berlin"},"group":"edge-berlin"}`;
 
 describe.each(testDatabases())("native agent endpoint on $name", (target) => {
-  let database: Database & { dispose(): Promise<void> };
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    database = await target.open();
-    server = await startServer({ env: parseEnv({ PORT: "0", HOST: "127.0.0.1", FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: "silent" }), ui: false, database });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await database?.dispose();
-  });
+  const t = useTestServer(target, { env: { FLOTILLA_ENROLLMENT_TOKEN: TOKEN } });
 
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}/v1/agent/report`, {
+    fetch(`${t.server.url}/v1/agent/report`, {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
       body,
@@ -34,7 +23,7 @@ describe.each(testDatabases())("native agent endpoint on $name", (target) => {
 
   async function counts() {
     const [r] = rowsOf<{ hosts: number; reports: number }>(
-      await database.db.execute(sql`SELECT (SELECT count(*)::int FROM hosts) AS hosts, (SELECT count(*)::int FROM host_reports) AS reports`),
+      await t.database.db.execute(sql`SELECT (SELECT count(*)::int FROM hosts) AS hosts, (SELECT count(*)::int FROM host_reports) AS reports`),
     );
     return r!;
   }
@@ -46,7 +35,7 @@ describe.each(testDatabases())("native agent endpoint on $name", (target) => {
     expect(body).toMatchObject({ accepted: true, hostId: "4f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c", directive: { type: "none" } });
     expect(body.nextReportInSeconds).toBeGreaterThanOrEqual(54);
     expect(body.nextReportInSeconds).toBeLessThanOrEqual(66);
-    const host = await getHost(database.db, "4f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c");
+    const host = await getHost(t.database.db, "4f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c");
     expect(host).toMatchObject({
       hostname: "edge-berlin-01",
       osFamily: "flatcar",
@@ -60,7 +49,7 @@ describe.each(testDatabases())("native agent endpoint on $name", (target) => {
       protocol: "native",
       health: [{ name: "kubelet", ok: true }],
     });
-    expect((await hostHistory(database.db, "4f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c", { limit: 5 })).items).toHaveLength(1);
+    expect((await hostHistory(t.database.db, "4f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c", { limit: 5 })).items).toHaveLength(1);
   });
 
   it("normalizes braces, dashes and case in the machine id and arch names", async () => {
@@ -68,7 +57,7 @@ describe.each(testDatabases())("native agent endpoint on $name", (target) => {
       JSON.stringify({ machineId: "{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}", os: { family: "fcos", version: "40.20240416.3.1", arch: "x86_64" }, state: "idle" }),
     );
     expect(res.status).toBe(200);
-    expect(await getHost(database.db, "aaaaaaaabbbbccccddddeeeeeeeeeeee")).toMatchObject({ arch: "amd64", groupId: "default" });
+    expect(await getHost(t.database.db, "aaaaaaaabbbbccccddddeeeeeeeeeeee")).toMatchObject({ arch: "amd64", groupId: "default" });
   });
 
   it.each([
@@ -100,32 +89,32 @@ describe.each(testDatabases())("native agent endpoint on $name", (target) => {
   it("answers 415 to a non-JSON content type and 401 to a wrong or missing token", async () => {
     expect((await post(ISSUE_BODY, { "content-type": "text/plain" })).status).toBe(415);
     expect((await post(ISSUE_BODY, { authorization: "Bearer wrong-token-wrong-token" })).status).toBe(401);
-    const res = await fetch(`${server.url}/v1/agent/report`, { method: "POST", body: ISSUE_BODY });
+    const res = await fetch(`${t.server.url}/v1/agent/report`, { method: "POST", body: ISSUE_BODY });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
   });
 
   it("accepts enrollment tokens created by admins, and not once revoked", async () => {
-    const created = await createEnrollmentToken(database.db, SYSTEM_ACTOR, { name: "site berlin", expiresAt: null });
+    const created = await createEnrollmentToken(t.database.db, SYSTEM_ACTOR, { name: "site berlin", expiresAt: null });
     // Unknown tokens re-read the token table at most every 250 ms.
     await new Promise((r) => setTimeout(r, 300));
     expect((await post(ISSUE_BODY, { authorization: `Bearer ${created.token}` })).status).toBe(200);
-    await revokeEnrollmentToken(database.db, SYSTEM_ACTOR, created.id);
+    await revokeEnrollmentToken(t.database.db, SYSTEM_ACTOR, created.id);
     // The server caches active token hashes for 5 s; a revoked token stops working after that.
     await new Promise((r) => setTimeout(r, 5_200));
     expect((await post(ISSUE_BODY, { authorization: `Bearer ${created.token}` })).status).toBe(401);
   });
 
   it("answers 405 for a wrong method and leaves other paths to the UI", async () => {
-    expect((await fetch(`${server.url}/v1/agent/report`)).status).toBe(405);
-    expect((await fetch(`${server.url}/elsewhere`)).status).toBe(404);
+    expect((await fetch(`${t.server.url}/v1/agent/report`)).status).toBe(405);
+    expect((await fetch(`${t.server.url}/elsewhere`)).status).toBe(404);
   });
 
   it("serves /healthz with the database kind and Prometheus /metrics", async () => {
-    const health = await fetch(`${server.url}/healthz`);
+    const health = await fetch(`${t.server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", database: target.name });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
     expect(metrics).toMatch(/flotilla_http_requests_total\{route="\/v1\/agent\/report",method="POST",status="200"\} \d+/);
     expect(metrics).toMatch(/flotilla_reports_ingested_total\{protocol="native"\} \d+/);
     expect(metrics).toMatch(/flotilla_hosts\{state="idle"\} \d+/);

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { getHost, hostHistory } from "@/db/queries/hosts";
 import { setPin } from "@/db/queries/pins";
 import { setChannelPaused } from "@/db/queries/releases";
-import { parseEnv } from "@/lib/config/env";
 import { invalidatePolicy } from "@/server/policy-cache";
-import { startServer, type RunningServer } from "@/server/app";
 import { PAYLOAD_HASHES, seedFlatcarStable } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
+import { useTestServer } from "../helpers/server";
 
 const MACHINE = "592cfdb69c7f4a29a6b361b60cedd954";
 const APP = "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}";
@@ -31,28 +29,19 @@ const OFFER = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="
 const EVENT_ACK = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><event status="ok"></event></app></response>\n`;
 
 describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target) => {
-  let database: Database & { dispose(): Promise<void> };
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    database = await target.open();
-    await seedFlatcarStable(database.db);
-    server = await startServer({ env: parseEnv({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent" }), ui: false, database });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await database?.dispose();
-  });
+  const t = useTestServer(target, { seed: async (db) => {
+    await seedFlatcarStable(db);
+  } });
 
   async function post(body: string, path = "/v1/update/") {
-    const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "text/xml" }, body });
+    const res = await fetch(`${t.server.url}${path}`, { method: "POST", headers: { "content-type": "text/xml" }, body });
     return { status: res.status, text: await res.text() };
   }
 
   it("drives a host through the full update lifecycle with the exact responses update_engine parses", async () => {
     // 1. Check-in on the old version (3/2 with no previous version): the target is offered.
     expect(await post(omaha({ version: "3975.2.2", events: '<event eventtype="3" eventresult="2" previousversion="0.0.0.0"></event>' }))).toEqual({ status: 200, text: OFFER });
-    expect(await getHost(database.db, MACHINE)).toMatchObject({ protocol: "omaha", osFamily: "flatcar", osVersion: "3975.2.2", channelId: "stable", updateState: "checking", offeredVersion: "4081.2.0", holdReason: null, groupId: "stable", platform: "qemu", firstVersion: "3975.2.2", arch: "amd64", agentVersion: "update_engine-0.4.10" });
+    expect(await getHost(t.database.db, MACHINE)).toMatchObject({ protocol: "omaha", osFamily: "flatcar", osVersion: "3975.2.2", channelId: "stable", updateState: "checking", offeredVersion: "4081.2.0", holdReason: null, groupId: "stable", platform: "qemu", firstVersion: "3975.2.2", arch: "amd64", agentVersion: "update_engine-0.4.10" });
 
     // 2–4. Event-only requests while downloading and installing.
     const steps = [
@@ -62,17 +51,17 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
     ] as const;
     for (const [event, state] of steps) {
       expect(await post(omaha({ version: "3975.2.2", check: false, events: event }))).toEqual({ status: 200, text: EVENT_ACK });
-      expect((await getHost(database.db, MACHINE))?.updateState).toBe(state);
+      expect((await getHost(t.database.db, MACHINE))?.updateState).toBe(state);
     }
     // The decision of the last check is kept across event-only requests.
-    expect((await getHost(database.db, MACHINE))?.offeredVersion).toBe("4081.2.0");
+    expect((await getHost(t.database.db, MACHINE))?.offeredVersion).toBe("4081.2.0");
 
     // 5. Reboot: new boot id, new version, 3/2 naming the previous version; nothing more to offer.
     const after = await post(omaha({ version: "4081.2.0", bootId: "{11111111-2222-3333-4444-555555555555}", events: '<event eventtype="3" eventresult="2" previousversion="3975.2.2"></event>' }));
     expect(after).toEqual({ status: 200, text: NOUPDATE });
-    expect(await getHost(database.db, MACHINE)).toMatchObject({ osVersion: "4081.2.0", previousVersion: "3975.2.2", updateState: "idle", bootId: "{11111111-2222-3333-4444-555555555555}", holdReason: "on the target 4081.2.0", offeredVersion: null });
+    expect(await getHost(t.database.db, MACHINE)).toMatchObject({ osVersion: "4081.2.0", previousVersion: "3975.2.2", updateState: "idle", bootId: "{11111111-2222-3333-4444-555555555555}", holdReason: "on the target 4081.2.0", offeredVersion: null });
 
-    const history = (await hostHistory(database.db, MACHINE, { limit: 10 })).items.reverse();
+    const history = (await hostHistory(t.database.db, MACHINE, { limit: 10 })).items.reverse();
     expect(history.map((h) => [h.kind, h.updateState, h.osVersion])).toEqual([
       ["event", "checking", "3975.2.2"],
       ["event", "downloading", "3975.2.2"],
@@ -86,29 +75,29 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
   it("shows a GRUB fallback (3/0, code 44) as rolled back, with flags decoded", async () => {
     const machine = "a".repeat(32);
     await post(omaha({ machine, version: "3975.2.2", events: `<event eventtype="3" eventresult="0" errorcode="${(1 << 28) + 44}"></event>` }));
-    expect(await getHost(database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackDetected [nonOfficialServer]" });
+    expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackDetected [nonOfficialServer]" });
     await post(omaha({ machine, version: "3975.2.2", check: false, events: '<event eventtype="3" eventresult="0" errorcode="268435466"></event>' }));
-    expect(await getHost(database.db, machine)).toMatchObject({ updateState: "error", errorCode: "10", errorMessage: "PayloadHashMismatchError [nonOfficialServer]" });
+    expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "error", errorCode: "10", errorMessage: "PayloadHashMismatchError [nonOfficialServer]" });
   });
 
   it("a host pin offers the pinned version instead of the target, and holds once there", async () => {
     const machine = "e".repeat(32);
     await post(omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' }));
-    await setPin(database.db, SYSTEM_ACTOR, { scope: "host", targetId: machine, version: "3975.2.2", reason: "vendor driver", owner: "ops@example.com", expiresAt: null });
+    await setPin(t.database.db, SYSTEM_ACTOR, { scope: "host", targetId: machine, version: "3975.2.2", reason: "vendor driver", owner: "ops@example.com", expiresAt: null });
     invalidatePolicy();
     expect((await post(omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' }))).text).toBe(NOUPDATE);
-    expect(await getHost(database.db, machine)).toMatchObject({ holdReason: "host pinned to 3975.2.2 by ops@example.com: vendor driver" });
+    expect(await getHost(t.database.db, machine)).toMatchObject({ holdReason: "host pinned to 3975.2.2 by ops@example.com: vendor driver" });
   });
 
   it("a paused channel answers noupdate and records why", async () => {
     const machine = "b".repeat(32);
-    await setChannelPaused(database.db, SYSTEM_ACTOR, "stable", true, "kernel regression");
+    await setChannelPaused(t.database.db, SYSTEM_ACTOR, "stable", true, "kernel regression");
     invalidatePolicy();
     try {
       expect(await post(omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' }))).toEqual({ status: 200, text: NOUPDATE });
-      expect(await getHost(database.db, machine)).toMatchObject({ updateState: "idle", holdReason: "channel stable paused: kernel regression" });
+      expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "idle", holdReason: "channel stable paused: kernel regression" });
     } finally {
-      await setChannelPaused(database.db, SYSTEM_ACTOR, "stable", false, "fixed");
+      await setChannelPaused(t.database.db, SYSTEM_ACTOR, "stable", false, "fixed");
       invalidatePolicy();
     }
   });
@@ -116,7 +105,7 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
   it("answers at /v1/update without the slash too; unknown tracks get noupdate with the reason", async () => {
     const machine = "c".repeat(32);
     expect((await post(omaha({ machine, version: "3975.2.2", track: "beta", events: '<event eventtype="3" eventresult="2"></event>' }), "/v1/update")).text).toBe(NOUPDATE);
-    expect(await getHost(database.db, machine)).toMatchObject({ groupId: "beta", holdReason: "the host's group has no channel" });
+    expect(await getHost(t.database.db, machine)).toMatchObject({ groupId: "beta", holdReason: "the host's group has no channel" });
   });
 
   it.each([
@@ -130,6 +119,6 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
     const res = await post(body);
     expect(res.status).toBe(status);
     expect(res.text).toMatch(text);
-    expect(await getHost(database.db, "d".repeat(32))).toBeNull();
+    expect(await getHost(t.database.db, "d".repeat(32))).toBeNull();
   });
 });
