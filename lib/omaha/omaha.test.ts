@@ -43,6 +43,16 @@ describe("Omaha request parsing", () => {
     expect(parseOmahaRequest(xml).apps[0]).toMatchObject({ appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", track: "stable" });
   });
 
+  it("decodes XML's predefined entities and character references in attributes", () => {
+    const xml = SAMPLE.replace('oem=""', 'oem="a&amp;b&#x41;&#66;&lt;&quot;"');
+    expect(parseOmahaRequest(xml).apps[0]?.oem).toBe('a&bAB<"');
+  });
+
+  it("ignores comments, processing instructions and self-closing forms", () => {
+    const xml = SAMPLE.replace("<ping active=\"1\"></ping>", "<!-- ping --><ping active=\"1\"/>").replace("<updatecheck></updatecheck>", "<updatecheck />");
+    expect(parseOmahaRequest(xml).apps[0]).toMatchObject({ ping: true, updateCheck: true });
+  });
+
   it("takes the arch from os@sp when board is missing", () => {
     const xml = SAMPLE.replace(' board="amd64-usr"', "").replace("2191.0.0_x86_64", "2191.0.0_aarch64");
     expect(parseOmahaRequest(xml).apps[0]?.arch).toBe("arm64");
@@ -55,6 +65,10 @@ describe("Omaha request parsing", () => {
     ["mismatched tags", '<request protocol="3.0"><app></request>', /unexpected <\/request>/],
     ["a stray <", `${SAMPLE.slice(0, -12)}< </request>`, /bad markup/],
     ["two roots", `${SAMPLE}<request></request>`, /one root/],
+    ["an unknown entity", SAMPLE.replace('lang="en-US"', 'lang="&xxe;"'), /unknown entity &xxe;/],
+    ["a bare ampersand", SAMPLE.replace('lang="en-US"', 'lang="a & b"'), /bare &/],
+    ["CDATA", SAMPLE.replace("<ping", "<![CDATA[x]]><ping"), /bad markup/],
+    ["deep nesting", `<request protocol="3.0">${"<a>".repeat(40)}${"</a>".repeat(40)}</request>`, /nested too deeply/],
     ["a DOCTYPE", `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]>${SAMPLE.slice(SAMPLE.indexOf("<request"))}`, /DOCTYPE/],
     ["an entity bomb", `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><request protocol="3.0">&lol2;</request>`, /DOCTYPE/],
     ["a wrong protocol", SAMPLE.replace('protocol="3.0"', 'protocol="2.0"'), /protocol/],
