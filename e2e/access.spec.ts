@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
 import { LoginPage } from "./pages/login-page";
-import { adminApi, createUser, uniqueName } from "./support";
+import { adminApi, BASE_URL, createUser, uniqueName } from "./support";
 
 test("a viewer cannot reach admin pages and gets 403 on mutations", async ({ page }) => {
   const viewer = await createUser("viewer");
@@ -72,5 +72,20 @@ test("signed-out visitors are sent to sign-in and the operator API answers 401",
   expect((await request.get("/api/v1/hosts")).status()).toBe(401);
   const api = await adminApi();
   expect((await api.get("/api/v1/hosts")).status()).toBe(200);
+  await api.dispose();
+});
+
+test("automation uses an API token on the operator API until it is revoked", async ({ playwright }) => {
+  const api = await adminApi();
+  const me = (await (await api.get("/api/v1/me")).json()) as { id: string };
+  const created = await api.post("/api/v1/api-tokens", { data: { name: uniqueName("ci"), userId: me.id, expiresInDays: 1 } });
+  expect(created.status()).toBe(201);
+  const { id, token } = (await created.json()) as { id: string; token: string };
+  const robot = await playwright.request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  expect((await robot.get("/api/v1/hosts?limit=1")).status()).toBe(200);
+  expect((await robot.get("/api/v1/me")).ok()).toBe(true);
+  expect((await api.delete(`/api/v1/api-tokens/${id}`)).status()).toBe(200);
+  expect((await robot.get("/api/v1/hosts?limit=1")).status()).toBe(401);
+  await robot.dispose();
   await api.dispose();
 });
