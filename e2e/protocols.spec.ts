@@ -125,3 +125,38 @@ test("an operator pins a host from its page; the host is held at that version an
   await expect(row).toContainText(v1);
   await expect(row).toContainText("vendor NIC driver");
 });
+
+test("an operator rolls a host back and sees it return to the old version", async ({ page, request }) => {
+  const channel = uniqueName("rbch");
+  const machineId = uniqueMachineId();
+  const suffix = String(Date.now() % 100000);
+  const [v1, v2] = [`3975.${suffix}.3`, `4081.${suffix}.3`];
+  const { adminApi } = await import("./support");
+  const api = await adminApi();
+  expect((await api.post("/api/v1/channels", { data: { id: channel, osFamily: "flatcar" } })).status()).toBe(201);
+  const imported = await api.post("/api/v1/releases/import", {
+    data: { releases: [v1, v2].map((version) => ({ osFamily: "flatcar", channelId: channel, version, arch: "amd64", payloadUrl: `https://update.example/${version}/`, payloadName: "flatcar_production_update.gz", sizeBytes: 10, sha1Base64: sha1, sha256Base64: sha256 })) },
+  });
+  const items = ((await imported.json()) as { items: Array<{ id: string; version: string }> }).items;
+  await api.post(`/api/v1/channels/${channel}/target`, { data: { releaseId: items.find((i) => i.version === v2)!.id } });
+  await api.dispose();
+
+  // The host already runs the new version, updated from the old one.
+  const check = (version: string, previous: string) =>
+    request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, version, channel).replace('previousversion=""', `previousversion="${previous}"`) });
+  await check(v2, v1);
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto(`/hosts/${machineId}`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  const rb = page.getByRole("region", { name: "Rollback" });
+  await rb.getByLabel("Rollback reason").fill("kernel panics on our NICs");
+  await rb.getByRole("button", { name: `Roll back to ${v1}` }).click();
+  await expect(rb.getByRole("status")).toContainText(`Rollback to ${v1} ordered.`);
+
+  // update_engine is offered the older payload, installs it and reboots into it.
+  expect(await (await check(v2, v1)).text()).toContain(`<manifest version="${v1}">`);
+  await check(v1, v2);
+  await expect(page.getByText(`flatcar ${v1}`)).toBeVisible();
+  await expect(page.getByTestId("hold-reason")).toHaveText(`held: rolled back to ${v1} by ${E2E_ADMIN.email}: kernel panics on our NICs`);
+  await expect(page.getByRole("region", { name: "Update history" })).toContainText(`version ${v2} → ${v1}`);
+});

@@ -5,6 +5,8 @@ import type { IngestReport } from "@/db/queries/ingest";
 import { QueueFullError, type ReportWriter } from "@/db/report-writer";
 import { NativeReportSchema, nextReportDelay, type NativeReportResponse } from "@/lib/agent/native-report";
 import { AppError, validationError } from "@/lib/errors";
+import { directiveFor } from "@/lib/agent/directive";
+import { decideUpdate } from "@/lib/update/decide";
 import { resolveChannel } from "@/lib/update/policy";
 import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
@@ -114,6 +116,10 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
   if (!parsed.success) throw validationError(parsed.error, "report");
   const r = parsed.data;
   const policy = await deps.policy.get();
+  // Like an Omaha track, the group name also names a channel when the group has none.
+  const channel = resolveChannel(policy, r.os.family, r.group, r.group);
+  const decision = decideUpdate(policy, channel, { id: r.machineId, groupId: r.group, version: r.os.version, arch: r.os.arch });
+  const directive = directiveFor(decision, { slot: r.slot ?? null, previousVersion: r.previousVersion ?? null });
   const report: IngestReport = {
     hostId: r.machineId,
     receivedAt: new Date(),
@@ -132,7 +138,9 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
     health: r.health,
     labels: r.labels,
     groupId: r.group,
-    channelId: resolveChannel(policy, r.os.family, r.group, null)?.id ?? null,
+    channelId: channel?.id ?? null,
+    offeredVersion: decision.kind === "offer" ? decision.release.version : null,
+    holdReason: decision.kind === "hold" ? decision.detail : null,
     agentVersion: r.agent ? `${r.agent.name}/${r.agent.version}` : null,
     clientAddr: clientAddress(req, deps.trustProxy),
     detail: {
@@ -151,7 +159,7 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
   const body: NativeReportResponse = {
     accepted: true,
     hostId: r.machineId,
-    directive: { type: "none" },
+    directive,
     nextReportInSeconds: nextReportDelay(deps.reportIntervalSeconds),
     serverTime: report.receivedAt.toISOString(),
   };

@@ -90,3 +90,11 @@ export function useUpdateGroup() {
     onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.groups() }),
   });
 }
+
+export function useRollbackHost(hostId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { reason: string; toVersion?: string }) => postJson<{ manual: string | null }>(`/api/v1/hosts/${hostId}/rollback`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.host(hostId) }),
+  });
+}

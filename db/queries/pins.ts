@@ -25,6 +25,8 @@ export interface NewPin {
   reason: string;
   owner: string;
   expiresAt: Date | null;
+  /** A rollback: take hosts back to this older version. */
+  allowDowngrade?: boolean;
 }
 
 /** Pins (or re-pins) a group or host; the version must exist in the catalog. */
@@ -37,16 +39,16 @@ export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRo
       if (!h) throw new AppError("bad_request", "invalid request: targetId: no such host", [{ path: "targetId", message: "no such host" }]);
     }
     const [before] = await tx.select().from(pins).where(and(eq(pins.scope, input.scope), eq(pins.targetId, input.targetId))).for("update");
-    const values = { ...input, createdBy: actor.userId, createdAt: new Date() };
+    const values = { ...input, allowDowngrade: input.allowDowngrade ?? false, createdBy: actor.userId, createdAt: new Date() };
     const [after] = before
       ? await tx.update(pins).set(values).where(eq(pins.id, before.id)).returning()
       : await tx.insert(pins).values(values).returning();
     await appendAudit(tx, actor, {
-      action: "pin.set",
+      action: input.allowDowngrade ? `${input.scope}.rollback` : "pin.set",
       targetType: input.scope,
       targetId: input.targetId,
       before: before ? { version: before.version, owner: before.owner, expiresAt: before.expiresAt } : null,
-      after: { version: after!.version, owner: after!.owner, expiresAt: after!.expiresAt },
+      after: { version: after!.version, owner: after!.owner, expiresAt: after!.expiresAt, allowDowngrade: after!.allowDowngrade },
       reason: input.reason,
     });
     return after!;

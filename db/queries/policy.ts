@@ -16,7 +16,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     // Host pins can number in the hundred thousands (bulk pins); a Map of them is still small.
     db.select().from(pins).where(or(isNull(pins.expiresAt), gt(pins.expiresAt, new Date()))),
   ]);
-  const pinOf = (x: (typeof pinRows)[number]): PinInfo => ({ id: x.id, scope: x.scope, targetId: x.targetId, version: x.version, reason: x.reason, owner: x.owner, expiresAt: x.expiresAt });
+  const pinOf = (x: (typeof pinRows)[number]): PinInfo => ({ id: x.id, scope: x.scope, targetId: x.targetId, version: x.version, reason: x.reason, owner: x.owner, expiresAt: x.expiresAt, allowDowngrade: x.allowDowngrade });
   const byKey = new Map<string, ReleaseInfo[]>();
   const rel: ReleaseInfo[] = r.map((x) => ({
     id: x.id,

@@ -206,6 +206,8 @@ export const pins = pgTable(
     version: text("version").notNull(),
     reason: text("reason").notNull(),
     owner: text("owner").notNull(),
+    // A rollback: the host (or group) is taken back to `version` even though it runs a newer one.
+    allowDowngrade: boolean("allow_downgrade").notNull().default(false),
     createdBy: uuid("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }),

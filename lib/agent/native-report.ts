@@ -80,8 +80,12 @@ export const NativeReportSchema = z
 
 export type NativeReport = z.output<typeof NativeReportSchema>;
 
-/** What the server tells the agent after a report. Later directives: update, rollback. */
-export type AgentDirective = { type: "none" };
+/** What the server tells the agent after a report. Agents ignore types they do not know. */
+export type AgentDirective =
+  | { type: "none"; reason: string | null }
+  | { type: "update"; version: string; payloadUrl: string | null; payloadName: string | null; sizeBytes: number | null; sha256Base64: string | null; ostreeChecksum: string | null }
+  // Boot the other slot again (A/B hosts keep the previous version there).
+  | { type: "rollback"; toVersion: string; toSlot: "A" | "B" | null };
 
 export interface NativeReportResponse {
   accepted: true;

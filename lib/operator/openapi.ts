@@ -15,7 +15,7 @@ import {
   VoteSchema,
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
-import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -178,6 +178,8 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/fleetlock/{group}/release": {
         post: op({ summary: "Release a stuck reboot slot", permission: "fleet:write", params: [{ name: "group", in: "path", schema: str }], body: schemaOf(ReleaseSlotSchema) }),
       },
+      "/api/v1/hosts/{id}/rollback": { post: op({ summary: "Roll a host back (default: to its previous version)", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
+      "/api/v1/groups/{id}/rollback": { post: op({ summary: "Roll a group back to a version", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
       "/api/v1/groups/{id}": { patch: op({ summary: "Change a group's channel, description or approval rule", permission: "fleet:write", params: [idParam], body: schemaOf(GroupPatchSchema) }) },
       "/api/v1/approvals": { get: op({ summary: "Approval requests with their votes", permission: "fleet:read", params: [{ name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "void"] } }] }) },
       "/api/v1/approvals/{id}/approve": { post: op({ summary: "Approve (not your own request; comment required)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },

@@ -67,3 +67,9 @@ export const PinSchema = z.object({
   owner: z.string().trim().min(1).max(254).optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
 });
+
+/** Roll a host or group back; without `toVersion` a host goes back to its previous version. */
+export const RollbackSchema = z.object({
+  toVersion: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/).optional(),
+  reason: z.string().trim().min(1, "a reason is required").max(500),
+});

@@ -43,6 +43,8 @@ export interface PinInfo {
   reason: string;
   owner: string;
   expiresAt: Date | null;
+  /** A rollback: take hosts back to `version` even from a newer one. */
+  allowDowngrade: boolean;
 }
 
 /** Everything the update decision reads, loaded once and cached by the server. */

@@ -40,8 +40,8 @@ describe("update decision", () => {
   it("offers the channel target to hosts below it, per architecture", () => {
     const p = snapshot([old, target, armTarget], [channel({ targetReleaseId: target.id })]);
     const c = p.channels.get("stable")!;
-    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: target, pinned: false });
-    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "arm64" })).toEqual({ kind: "offer", release: armTarget, pinned: false });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: target, pinned: false, rollback: false });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "arm64" })).toEqual({ kind: "offer", release: armTarget, pinned: false, rollback: false });
   });
 
   it.each([
@@ -69,9 +69,9 @@ describe("update decision", () => {
     const mid = release({ version: "4000.0.0" });
     const p = snapshot([old, mid, target], [channel({ targetReleaseId: target.id })]);
     const c = p.channels.get("stable")!;
-    const pin = (scope: "group" | "host", targetId: string, version: string, expiresAt: Date | null = null) => ({ id: `${scope}-${targetId}`, scope, targetId, version, reason: "cert rotation", owner: "ops@example.com", expiresAt });
+    const pin = (scope: "group" | "host", targetId: string, version: string, expiresAt: Date | null = null) => ({ id: `${scope}-${targetId}`, scope, targetId, version, reason: "cert rotation", owner: "ops@example.com", expiresAt, allowDowngrade: false });
     p.groupPins.set("g1", pin("group", "g1", "4000.0.0"));
-    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: mid, pinned: true });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toEqual({ kind: "offer", release: mid, pinned: true, rollback: false });
     expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "4000.0.0", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "pinned", detail: "group pinned to 4000.0.0 by ops@example.com: cert rotation" });
     expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "4081.2.0", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "pinned" });
     p.hostPins.set("h1", pin("host", "h1", "3975.2.2"));
@@ -79,6 +79,14 @@ describe("update decision", () => {
     const now = new Date("2026-11-27T12:00:00Z");
     p.hostPins.set("h1", pin("host", "h1", "3975.2.2", new Date(now.getTime() - 1)));
     expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" }, now)).toMatchObject({ kind: "offer", release: mid });
+  });
+
+  it("a rollback pin takes a newer host back, then holds it there with the reason", () => {
+    const p = snapshot([old, target], [channel({ targetReleaseId: target.id })]);
+    const c = p.channels.get("stable")!;
+    p.hostPins.set("h1", { id: "rb", scope: "host", targetId: "h1", version: "3975.2.2", reason: "kernel panic on boot", owner: "ops@example.com", expiresAt: null, allowDowngrade: true });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "4081.2.0", arch: "amd64" })).toEqual({ kind: "offer", release: old, pinned: true, rollback: true });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "rolled_back", detail: "rolled back to 3975.2.2 by ops@example.com: kernel panic on boot" });
   });
 
   it("resolves the channel from the group, else from the track per OS family", () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "pins" ADD COLUMN "allow_downgrade" boolean DEFAULT false NOT NULL;
