@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
-import { releasesQuery, useCreateRelease, useImportReleases } from "../queries/catalog";
+import { releasesQuery, useCreateRelease, useImportReleases, useRecallRelease } from "../queries/catalog";
 import { channelsQuery } from "../queries/fleet";
 import { useCan } from "../session-context";
 import { DataTable } from "../ui/data-table";
@@ -117,6 +117,28 @@ function ImportForm() {
   );
 }
 
+function RecallButton({ id, version }: { id: string; version: string }) {
+  const recall = useRecallRelease();
+  const [reason, setReason] = useState("");
+  const [open, setOpen] = useState(false);
+  if (!open) {
+    return (
+      <button type="button" className="ml-2 underline" onClick={() => setOpen(true)}>
+        Recall
+      </button>
+    );
+  }
+  return (
+    <span className="ml-2 inline-flex items-center gap-1">
+      <input aria-label={`Recall reason for ${version}`} className="rounded border border-slate-300 px-1" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" />
+      <button type="button" className="text-red-700 underline" disabled={!reason.trim()} onClick={() => recall.mutate({ id, reason })}>
+        Recall {version}
+      </button>
+      <ErrorText error={recall.error} />
+    </span>
+  );
+}
+
 export function ReleasesView() {
   const releases = useQuery(releasesQuery());
   const canWrite = useCan("fleet:write");
@@ -131,7 +153,10 @@ export function ReleasesView() {
                 <td>{r.channelId}</td>
                 <td>{r.arch}</td>
                 <td className="max-w-md truncate font-mono text-xs text-slate-500">{r.ostreeChecksum ?? `${r.payloadUrl ?? ""}${r.payloadName ?? ""} (${(r.sizeBytes ?? 0).toLocaleString()} B)`}</td>
-                <td className="text-xs">{[r.barrier ? "barrier" : "", r.deadend ? "dead end" : ""].filter(Boolean).join(", ")}</td>
+                <td className="text-xs">
+                  {[r.barrier ? "barrier" : "", r.deadend ? "dead end" : "", r.recalled ? `recalled: ${r.recalled}` : ""].filter(Boolean).join(", ")}
+                  {canWrite && !r.recalled ? <RecallButton id={r.id} version={r.version} /> : null}
+                </td>
               </tr>
             ))}
       </DataTable>

@@ -89,3 +89,11 @@ export function useRemovePin() {
     onSuccess: () => qc.invalidateQueries({ queryKey: ["catalog", "pins"] }),
   });
 }
+
+export function useRecallRelease() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) => postJson<{ recalled: number }>(`/api/v1/releases/${id}/recall`, { reason }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.releases }),
+  });
+}

@@ -34,6 +34,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     barrierReason: x.barrierReason,
     deadend: x.deadend,
     deadendReason: x.deadendReason,
+    recalled: x.recalledAt ? (x.recallReason ?? "recalled") : null,
   }));
   for (const x of rel) {
     if (!x.channelId) continue;

@@ -110,3 +110,19 @@ export async function setChannelPaused(db: Db, actor: Actor, channelId: string, 
     return after!;
   });
 }
+
+/** Recalls a release everywhere (all its architectures): audited, with the reason. */
+export async function recallRelease(db: Db, actor: Actor, id: string, reason: string) {
+  return db.transaction(async (tx) => {
+    const [rel] = await tx.select().from(releases).where(eq(releases.id, id)).for("update");
+    if (!rel) throw new AppError("not_found", "no such release");
+    if (rel.recalledAt) throw new AppError("conflict", `${rel.version} is already recalled`);
+    const recalled = await tx
+      .update(releases)
+      .set({ recalledAt: new Date(), recallReason: reason })
+      .where(and(eq(releases.osFamily, rel.osFamily), eq(releases.version, rel.version)))
+      .returning({ id: releases.id, arch: releases.arch });
+    await appendAudit(tx, actor, { action: "release.recall", targetType: "release", targetId: `${rel.osFamily} ${rel.version}`, before: { recalled: false }, after: { recalled: true, architectures: recalled.map((r) => r.arch) }, reason });
+    return recalled.length;
+  });
+}

@@ -57,6 +57,9 @@ export const releases = pgTable(
     barrierReason: text("barrier_reason"),
     deadend: boolean("deadend").notNull().default(false),
     deadendReason: text("deadend_reason"),
+    // Recalled: bad everywhere. Never offered again; hosts on it are taken to the last good one.
+    recalledAt: timestamp("recalled_at", { withTimezone: true }),
+    recallReason: text("recall_reason"),
     notes: text("notes").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -47,6 +47,15 @@ describe("Cincinnati graph", () => {
     expect(buildGraph({ releases: [arm1, arm2], channel: c, targetVersion: v2.version, wariness: 0, now }).edges).toEqual([[0, 1]]);
   });
 
+  it("a recalled release is a dead end with the reason, and a recalled target gets no edges", () => {
+    const recalled = { ...v2, recalled: "breaks networking" };
+    const g = buildGraph({ releases: [v1, recalled, v3], channel: channel({ id: "fcos-stable", targetReleaseId: v3.id }), targetVersion: v3.version, wariness: 0, now });
+    assertValid(g);
+    expect(g.edges).toEqual([[0, 2]]);
+    expect(g.nodes[1]!.metadata).toMatchObject({ "org.fedoraproject.coreos.updates.deadend": "true", "org.fedoraproject.coreos.updates.deadend_reason": "recalled: breaks networking" });
+    expect(buildGraph({ releases: [v1, recalled], channel: channel({ id: "fcos-stable", targetReleaseId: v2.id }), targetVersion: v2.version, wariness: 0, now }).edges).toEqual([]);
+  });
+
   it("a pin serves edges only to the pinned release, without throttling", () => {
     const c = channel({ id: "fcos-stable", targetReleaseId: v4.id, rolloutStartedAt: now, rolloutDurationMinutes: 600 });
     const g = buildGraph({ releases: [v1, v2, v3, v4], channel: c, wariness: 0.99, now, targetVersion: v2.version, pinned: true });

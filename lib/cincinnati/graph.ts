@@ -83,12 +83,13 @@ export function buildGraph(input: GraphInput): Graph {
       [`${PREFIX}scheme`]: "checksum",
       [`${PREFIX}releases.age_index`]: String(i),
       ...(r.barrier ? { [`${PREFIX}updates.barrier`]: "true", [`${PREFIX}updates.barrier_reason`]: r.barrierReason ?? "barrier release" } : {}),
-      ...(r.deadend ? { [`${PREFIX}updates.deadend`]: "true", [`${PREFIX}updates.deadend_reason`]: r.deadendReason ?? "dead-end release" } : {}),
+      // A recalled release is a dead end: Zincati warns on hosts that run it.
+      ...(r.deadend || r.recalled ? { [`${PREFIX}updates.deadend`]: "true", [`${PREFIX}updates.deadend_reason`]: r.recalled ? `recalled: ${r.recalled}` : (r.deadendReason ?? "dead-end release") } : {}),
     },
   }));
   const edges: Array<[number, number]> = [];
   const channel = input.channel;
-  if (!channel || channel.paused || !target) return { nodes, edges };
+  if (!channel || channel.paused || !target || target.recalled) return { nodes, edges };
   const targetIndex = releases.indexOf(target);
   // A pin is an operator's explicit choice: no wariness throttling applies to it.
   const throttled = !pinned && channel.rolloutStartedAt !== null && channel.rolloutDurationMinutes > 0;
@@ -101,7 +102,7 @@ export function buildGraph(input: GraphInput): Graph {
   }
   const targetVisible = !throttled || input.wariness <= rolloutReach(channel, input.now);
   for (let i = 0; i < targetIndex; i++) {
-    if (releases[i]!.deadend) continue;
+    if (releases[i]!.deadend || releases[i]!.recalled) continue;
     // The first barrier above this node (and at or below the target) is as far as it may go.
     let to = targetIndex;
     for (let j = i + 1; j < targetIndex; j++) {

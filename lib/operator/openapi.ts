@@ -135,6 +135,9 @@ export function openApiDocument(): JsonSchema {
         get: op({ summary: "Release catalog", permission: "fleet:read", params: [{ name: "channel", in: "query", schema: str }, { name: "os", in: "query", schema: str }] }),
         post: op({ summary: "Add a release", permission: "fleet:write", body: schemaOf(NewReleaseSchema), ok: 201 }),
       },
+      "/api/v1/releases/{id}/recall": {
+        post: op({ summary: "Recall a release everywhere (reason required)", permission: "fleet:write", params: [idParam], body: { type: "object", properties: { reason: str }, required: ["reason"] } }),
+      },
       "/api/v1/releases/import": { post: op({ summary: "Import releases from a JSON file (all or nothing)", permission: "fleet:write", body: schemaOf(ReleaseImportSchema), ok: 201 }) },
       "/api/v1/pins": {
         get: op({ summary: "Pins with the hosts they cover and how many have not converged", permission: "fleet:read" }),

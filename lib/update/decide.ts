@@ -1,7 +1,7 @@
 import { compareVersions } from "./version";
 import { activePin, releaseFor, type ChannelInfo, type PolicySnapshot, type ReleaseInfo } from "./policy";
 
-export type HoldReason = "no_channel" | "paused" | "no_target" | "up_to_date" | "no_payload_for_arch" | "newer_than_target" | "pinned" | "rolled_back";
+export type HoldReason = "no_channel" | "paused" | "no_target" | "up_to_date" | "no_payload_for_arch" | "newer_than_target" | "pinned" | "rolled_back" | "recalled";
 
 export type UpdateDecision = { kind: "offer"; release: ReleaseInfo; pinned: boolean; rollback: boolean } | { kind: "hold"; reason: HoldReason; detail: string };
 
@@ -21,6 +21,13 @@ export interface HostFacts {
 export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, host: HostFacts, now = new Date()): UpdateDecision {
   if (!channel) return { kind: "hold", reason: "no_channel", detail: "the host's group has no channel" };
   if (channel.paused) return { kind: "hold", reason: "paused", detail: `channel ${channel.id} paused${channel.pausedReason ? `: ${channel.pausedReason}` : ""}` };
+  // A host on a recalled release goes back to the newest good release below it.
+  const running = releaseFor(p, channel, host.version, host.arch);
+  if (running?.recalled) {
+    const good = lastGoodBelow(p, channel, host.version, host.arch);
+    if (good) return { kind: "offer", release: good, pinned: false, rollback: true };
+    return { kind: "hold", reason: "recalled", detail: `${host.version} was recalled (${running.recalled}) and no older good release is known` };
+  }
   const pin = activePin(p, host.id, host.groupId, now);
   let wanted: string;
   let rollback = false;
@@ -42,5 +49,18 @@ export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, hos
   }
   const release = releaseFor(p, channel, wanted, host.arch);
   if (!release) return { kind: "hold", reason: "no_payload_for_arch", detail: `no ${host.arch} payload for ${wanted}` };
+  if (release.recalled) return { kind: "hold", reason: "recalled", detail: `${wanted} was recalled: ${release.recalled}` };
   return { kind: "offer", release, pinned: pin !== null, rollback };
+}
+
+/** The newest release of the channel's family for an arch that is older than `version` and not recalled. */
+function lastGoodBelow(p: PolicySnapshot, channel: ChannelInfo, version: string, arch: string): ReleaseInfo | null {
+  let best: ReleaseInfo | null = null;
+  for (const r of p.releases.values()) {
+    if (r.osFamily !== channel.osFamily || r.arch !== arch || r.recalled) continue;
+    if (r.channelId !== channel.id && r.channelId !== null) continue;
+    if (compareVersions(r.version, version) >= 0) continue;
+    if (!best || compareVersions(r.version, best.version) > 0) best = r;
+  }
+  return best;
 }

@@ -17,6 +17,8 @@ export interface ReleaseInfo {
   barrierReason: string | null;
   deadend: boolean;
   deadendReason: string | null;
+  /** Recall reason when the release was recalled, else null. */
+  recalled: string | null;
 }
 
 export interface ChannelInfo {

@@ -17,6 +17,7 @@ export function release(over: Partial<ReleaseInfo> & { version: string }): Relea
     barrierReason: null,
     deadend: false,
     deadendReason: null,
+    recalled: null,
     ...over,
   };
 }

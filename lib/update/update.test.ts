@@ -89,6 +89,16 @@ describe("update decision", () => {
     expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "rolled_back", detail: "rolled back to 3975.2.2 by ops@example.com: kernel panic on boot" });
   });
 
+  it("a recalled target is never offered; hosts on a recalled release go back to the last good one", () => {
+    const bad = release({ version: "4081.2.0", recalled: "corrupts /var on reboot" });
+    const p = snapshot([old, release({ version: "4000.0.0", recalled: "older recall" }), bad], [channel({ targetReleaseId: bad.id })]);
+    const c = p.channels.get("stable")!;
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "recalled", detail: "4081.2.0 was recalled: corrupts /var on reboot" });
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "4081.2.0", arch: "amd64" })).toEqual({ kind: "offer", release: old, pinned: false, rollback: true });
+    const onlyBad = snapshot([bad], [channel({ targetReleaseId: bad.id })]);
+    expect(decideUpdate(onlyBad, onlyBad.channels.get("stable")!, { id: "h1", groupId: "g1", version: "4081.2.0", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "recalled" });
+  });
+
   it("resolves the channel from the group, else from the track per OS family", () => {
     const flatcar = channel();
     const fcos = channel({ id: "fcos-stable", osFamily: "fcos" });

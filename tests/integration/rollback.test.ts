@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { getHost } from "@/db/queries/hosts";
 import { removePin, setPin } from "@/db/queries/pins";
+import { listReleases, recallRelease } from "@/db/queries/releases";
 import { invalidatePolicy } from "@/server/policy-cache";
 import { seedFlatcarStable } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
@@ -52,5 +53,17 @@ describe.each(testDatabases())("rollbacks on $name", (target) => {
   it("a native host below the target is told to update, with the payload", async () => {
     const d = (await native({ machineId: "3".repeat(32), os: { family: "flatcar", version: "3975.2.2", arch: "amd64" }, slot: "A", state: "idle", group: "stable" })).directive;
     expect(d).toMatchObject({ type: "update", version: "4081.2.0", payloadUrl: "https://update.release.example/amd64-usr/4081.2.0/", payloadName: "flatcar_production_update.gz" });
+  });
+
+  it("a recalled release is never offered again and hosts on it go back to the last good one", async () => {
+    const onNew = "4".repeat(32);
+    const onOld = "5".repeat(32);
+    const bad = (await listReleases(t.database.db)).find((r) => r.version === "4081.2.0" && r.arch === "amd64")!;
+    expect(await recallRelease(t.database.db, SYSTEM_ACTOR, bad.id, "corrupts /var")).toBe(2); // amd64 and arm64
+    invalidatePolicy();
+    expect(await omaha(omahaCheck(onNew, "4081.2.0", "3975.2.2"))).toContain('<manifest version="3975.2.2">');
+    expect(await omaha(omahaCheck(onOld, "3975.2.2"))).toContain('<updatecheck status="noupdate">');
+    expect(await getHost(t.database.db, onOld)).toMatchObject({ holdReason: "4081.2.0 was recalled: corrupts /var" });
+    await expect(recallRelease(t.database.db, SYSTEM_ACTOR, bad.id, "again")).rejects.toMatchObject({ code: "conflict" });
   });
 });
