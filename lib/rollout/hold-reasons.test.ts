@@ -8,7 +8,7 @@ import { isInWindow } from "./windows";
 /** One example per reason; the Record type makes a new reason without an example a compile error. */
 const examples: Record<HoldReasonCode, [Hold, string]> = {
   no_channel: [{ reason: "no_channel" }, "Not on a channel: the host's group has no channel."],
-  recalled: [{ reason: "recalled", version: "4081.2.0", recallReason: "kernel panic on boot" }, "Release 4081.2.0 was recalled: kernel panic on boot. It is never offered."],
+  recalled: [{ reason: "recalled", version: "4081.2.0", recallReason: "kernel panic on boot", running: false }, "Release 4081.2.0 was recalled: kernel panic on boot. It is never offered."],
   paused: [{ reason: "paused", channelId: "stable", pausedReason: "bad kernel" }, "Channel stable is paused: bad kernel."],
   pinned: [
     { reason: "pinned", scope: "host", version: "3975.2.2", owner: "ana", pinReason: "driver test", expiresAt: new Date("2026-04-01T12:00:00Z") },
@@ -61,14 +61,15 @@ describe("hold reasons", () => {
   });
 
   it("covers every reason the update decision already gives", () => {
-    const decided: Record<HoldReason, true> = { no_channel: true, paused: true, no_target: true, up_to_date: true, no_payload_for_arch: true, newer_than_target: true, pinned: true, rolled_back: true };
+    const decided: Record<HoldReason, true> = { no_channel: true, paused: true, no_target: true, up_to_date: true, no_payload_for_arch: true, newer_than_target: true, pinned: true, rolled_back: true, recalled: true };
     for (const r of Object.keys(decided)) expect(isHoldReason(r)).toBe(true);
     expect(isHoldReason("bogus")).toBe(false);
   });
 
   it.each([
     [{ reason: "paused", channelId: "stable", pausedReason: null } as Hold, "Channel stable is paused."],
-    [{ reason: "recalled", version: "1.2.3", recallReason: null } as Hold, "Release 1.2.3 was recalled. It is never offered."],
+    [{ reason: "recalled", version: "1.2.3", recallReason: null, running: false } as Hold, "Release 1.2.3 was recalled. It is never offered."],
+    [{ reason: "recalled", version: "1.2.3", recallReason: "corrupts /var", running: true } as Hold, "This host runs 1.2.3, which was recalled: corrupts /var; no older good release is known to go back to."],
     [{ reason: "pinned", scope: "group", version: "1.2.3", owner: "ops", pinReason: "freeze", expiresAt: null } as Hold, "Its group is pinned to 1.2.3 by ops: freeze."],
     [{ reason: "outside_window", timeZone: "Europe/Berlin", nextOpen: null } as Hold, "Outside the maintenance window; no window opens in the next 14 days."],
     [{ reason: "rollout_aborted", version: "1.2.3", by: { kind: "operator", actor: "ana", reason: "wrong release" } } as Hold, "The rollout to 1.2.3 was aborted by ana: wrong release."],

@@ -40,7 +40,8 @@ export type StoppedBy = { kind: "operator"; actor: string; reason: string } | { 
 /** A hold with what its text needs; JSON-safe apart from the `Date` fields. */
 export type Hold =
   | { reason: "no_channel" }
-  | { reason: "recalled"; version: string; recallReason: string | null }
+  /** `running`: the host runs the recalled release and no older good one is known; else the wanted release is recalled. */
+  | { reason: "recalled"; version: string; recallReason: string | null; running: boolean }
   | { reason: "paused"; channelId: string; pausedReason: string | null }
   | { reason: "pinned"; scope: "group" | "host"; version: string; owner: string; pinReason: string; expiresAt: Date | null }
   | { reason: "rolled_back"; version: string; owner: string; rollbackReason: string }
@@ -105,7 +106,9 @@ export function holdText(h: Hold): string {
     case "no_channel":
       return "Not on a channel: the host's group has no channel.";
     case "recalled":
-      return `Release ${h.version} was recalled${withReason(h.recallReason)}. It is never offered.`;
+      return h.running
+        ? `This host runs ${h.version}, which was recalled${withReason(h.recallReason)}; no older good release is known to go back to.`
+        : `Release ${h.version} was recalled${withReason(h.recallReason)}. It is never offered.`;
     case "paused":
       return `Channel ${h.channelId} is paused${withReason(h.pausedReason)}.`;
     case "pinned": {

@@ -34,7 +34,7 @@ describe("phase shares", () => {
   it.each([
     [{ percent: 10 }, 30, 3],
     [{ percent: 1 }, 50, 1],
-    [{ percent: 33.3 }, 1000, 333],
+    [{ percent: 32.2 }, 1000, 322],
     [{ percent: 0.5 }, 1000, 5],
     [{ percent: 100 }, 7, 7],
     [{ hosts: 5 }, 3, 3],

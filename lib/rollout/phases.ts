@@ -40,7 +40,7 @@ export function phaseTargetCount(target: PhaseTarget, fleetSize: number): number
   const size = Math.max(0, Math.floor(fleetSize));
   if (size === 0) return 0;
   if ("hosts" in target) return Math.min(target.hosts, size);
-  // The epsilon keeps 33.3 % of 1000 at 333 despite 33.3 * 1000 / 100 = 333.00000000000006.
+  // The epsilon keeps 32.2 % of 1000 at 322 despite 32.2 * 1000 / 100 = 322.00000000000006.
   return Math.min(size, Math.ceil((target.percent * size) / 100 - 1e-9));
 }
 

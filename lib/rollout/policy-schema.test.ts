@@ -120,6 +120,15 @@ describe("group rollout policy", () => {
     expect(errors(edited(["phases", 0, "failureThreshold", "minSample"], 10))).toEqual([]);
   });
 
+  it("does not judge a host-count sample after a percentage phase (the share may be larger)", () => {
+    const threshold = { maxFailureRate: 0.1, minSample: 50, action: "pause" };
+    const phases = [
+      { name: "a", target: { percent: 10 }, bakeMinutes: 0, failureThreshold: null },
+      { name: "b", target: { hosts: 20 }, bakeMinutes: 0, failureThreshold: threshold },
+    ];
+    expect(errors({ ...valid(), phases })).toEqual([]);
+  });
+
   describe("phase order", () => {
     const phase = (name: string, target: object) => ({ name, target, bakeMinutes: 0, failureThreshold: null });
     it.each([

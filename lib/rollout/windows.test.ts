@@ -120,6 +120,25 @@ describe("maintenance windows", () => {
       expect(isInWindow(mw, at("2026-01-19T12:00:00Z"))).toEqual(closed("2026-01-21T08:00:00Z"));
     });
 
+    it("opens a long window on its first day that is not blacked out", () => {
+      // sat 00:00 for three days; Saturday and Sunday are blackouts, so Monday 00:00.
+      const mw = windows("Europe/Berlin", [{ days: ["sat"], start: "00:00", durationMinutes: 4320 }], ["2026-01-17", "2026-01-18"]);
+      expect(isInWindow(mw, at("2026-01-16T12:00:00Z"))).toEqual(closed("2026-01-18T23:00:00Z"));
+      expect(isInWindow(mw, at("2026-01-18T12:00:00Z"))).toEqual(blackout("2026-01-18", "2026-01-18T23:00:00Z"));
+      expect(isInWindow(mw, at("2026-01-19T22:59:00Z"))).toEqual(open); // Monday 23:59
+      expect(isInWindow(mw, at("2026-01-19T23:00:00Z"))).toEqual(closed("2026-01-23T23:00:00Z")); // Tuesday 00:00: over
+    });
+
+    it("starts a blackout day whose midnight does not exist at its first instant (America/Santiago 2026-09-06)", () => {
+      // Chile springs forward at midnight: Saturday 23:59:59 -04 is followed by Sunday 01:00 -03.
+      const mw = windows("America/Santiago", [{ days: ["sat"], start: "22:00", durationMinutes: 240 }], ["2026-09-06"]);
+      expect(isInWindow(mw, at("2026-09-06T03:59:00Z"))).toEqual(open);
+      expect(isInWindow(mw, at("2026-09-06T04:00:00Z"))).toEqual(blackout("2026-09-06", "2026-09-13T01:00:00Z"));
+      const sundays = windows("America/Santiago", [{ days: ["sun"], start: "00:00", durationMinutes: 60 }]);
+      expect(isInWindow(sundays, at("2026-09-06T03:59:00Z"))).toEqual(closed("2026-09-06T04:00:00Z"));
+      expect(isInWindow(sundays, at("2026-09-06T04:59:00Z"))).toEqual(open);
+    });
+
     it("keeps the blackout for the 25 hours of a fall-back day", () => {
       const mw = windows("Europe/Berlin", [{ days: ["sat"], start: "23:00", durationMinutes: 240 }], ["2026-10-25"]);
       expect(isInWindow(mw, at("2026-10-24T21:30:00Z"))).toEqual(open); // Sat 23:30 CEST
@@ -131,6 +150,10 @@ describe("maintenance windows", () => {
       const mondays = windows("Europe/Berlin", [{ days: ["mon"], start: "09:00", durationMinutes: 1 }], ["2026-01-19"]);
       // 13 days 23 h 59 min ahead: found.
       expect(isInWindow(mondays, at("2026-01-12T08:01:00Z"))).toEqual(closed("2026-01-26T08:00:00Z"));
+      // Exactly 14 days ahead: found; a minute more: not.
+      const fromBlackout = windows("Europe/Berlin", [{ days: ["mon"], start: "09:00", durationMinutes: 1 }], ["2026-01-12", "2026-01-19"]);
+      expect(isInWindow(fromBlackout, at("2026-01-12T08:00:00Z"))).toEqual(blackout("2026-01-12", "2026-01-26T08:00:00Z"));
+      expect(isInWindow(fromBlackout, at("2026-01-12T07:59:00Z"))).toEqual(blackout("2026-01-12", undefined));
       const more = windows("Europe/Berlin", [{ days: ["mon"], start: "09:00", durationMinutes: 1 }], ["2026-01-19", "2026-01-26"]);
       expect(isInWindow(more, at("2026-01-12T08:01:00Z"))).toEqual(closed(undefined));
       const holidays = Array.from({ length: 17 }, (_, i) => new Date(Date.UTC(2026, 11, 20 + i)).toISOString().slice(0, 10));
