@@ -160,3 +160,28 @@ test("an operator rolls a host back and sees it return to the old version", asyn
   await expect(page.getByTestId("hold-reason")).toHaveText(`held: rolled back to ${v1} by ${E2E_ADMIN.email}: kernel panics on our NICs`);
   await expect(page.getByRole("region", { name: "Update history" })).toContainText(`version ${v2} → ${v1}`);
 });
+
+test("a group's rollout policy is checked field by field in the form and on the server", async ({ page }) => {
+  const group = uniqueName("pol");
+  const { adminApi } = await import("./support");
+  const api = await adminApi();
+  expect((await api.post("/api/v1/groups", { data: { id: group } })).status()).toBe(201);
+  const bad = await api.patch(`/api/v1/groups/${group}`, { data: { policy: { maxConcurrentUpdates: 0, maxUpdatesPerPeriod: null, updateTimeoutMinutes: 60, maintenanceWindows: { timeZone: "Mars/Olympus", windows: [{ days: ["sat"], start: "02:00", durationMinutes: 120 }], blackoutDates: [] }, phases: [{ name: "all", target: { percent: 100 }, bakeMinutes: 0, failureThreshold: null }], requiresApproval: false } } });
+  expect(bad.status()).toBe(400);
+  const fields = ((await bad.json()) as { error: { fields: Array<{ path: string }> } }).error.fields.map((f) => f.path);
+  expect(fields).toEqual(expect.arrayContaining(["policy.maxConcurrentUpdates", "policy.maintenanceWindows.timeZone"]));
+  await api.dispose();
+
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.getByRole("link", { name: "Groups & channels" }).click();
+  const row = page.getByRole("row").filter({ hasText: group });
+  await row.getByRole("button", { name: "Set policy" }).click();
+  const editor = page.getByLabel(`Policy of ${group}`);
+  const text = (await editor.inputValue()).replace('"maintenanceWindows": null', '"maintenanceWindows": { "timeZone": "Europe/Nowhere", "windows": [{ "days": ["sat"], "start": "02:00", "durationMinutes": 120 }], "blackoutDates": [] }');
+  await editor.fill(text);
+  await expect(row.getByText(/maintenanceWindows\.timeZone: unknown time zone/)).toBeVisible();
+  await expect(row.getByRole("button", { name: "Save policy" })).toBeDisabled();
+  await editor.fill(text.replace("Europe/Nowhere", "Europe/Berlin"));
+  await row.getByRole("button", { name: "Save policy" }).click();
+  await expect(row.getByRole("button", { name: "Edit policy" })).toBeVisible();
+});

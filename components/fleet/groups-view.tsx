@@ -7,6 +7,7 @@ import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
 import { releasesQuery } from "../queries/catalog";
 import { channelsQuery, groupsQuery, useCreateChannel, useCreateGroup, useUpdateGroup, type GroupList } from "../queries/fleet";
 import { ChannelCard } from "./channel-card";
+import { GroupPolicyEditor } from "./group-policy-editor";
 import { useCan } from "../session-context";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
@@ -132,6 +133,7 @@ export function GroupsView() {
                 <td>{g.channelId ?? <span className="text-slate-400">none</span>}</td>
                 <td>
                   <ApprovalCell group={g} />
+                  {canWrite ? <GroupPolicyEditor groupId={g.id} policy={g.policy} /> : null}
                 </td>
                 <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>
               </tr>

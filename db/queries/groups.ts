@@ -4,6 +4,7 @@ import { channels, groups, hosts } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
 import { AppError } from "@/lib/errors";
 import type { OsFamily } from "@/lib/agent/native-report";
+import type { GroupPolicy } from "@/lib/rollout/policy-schema";
 
 export async function listChannels(db: Db) {
   return db.select().from(channels).orderBy(asc(channels.id));
@@ -28,6 +29,7 @@ export async function listGroups(db: Db) {
       channelId: groups.channelId,
       requiresApproval: groups.requiresApproval,
       approvalsRequired: groups.approvalsRequired,
+      policy: groups.policy,
       createdAt: groups.createdAt,
       hosts: sql<number>`count(${hosts.id})::int`,
     })
@@ -64,6 +66,7 @@ export interface GroupPatch {
   channelId?: string | null;
   requiresApproval?: boolean;
   approvalsRequired?: number;
+  policy?: GroupPolicy | null;
 }
 
 export async function updateGroup(db: Db, actor: Actor, id: string, patch: GroupPatch) {
@@ -74,8 +77,14 @@ export async function updateGroup(db: Db, actor: Actor, id: string, patch: Group
       const [ch] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, patch.channelId));
       if (!ch) throw new AppError("bad_request", "invalid request: channelId: no such channel", [{ path: "channelId", message: "no such channel" }]);
     }
-    const [after] = await tx.update(groups).set({ ...patch, updatedAt: new Date() }).where(eq(groups.id, id)).returning();
-    const view = (g: typeof before) => ({ description: g.description, channelId: g.channelId, requiresApproval: g.requiresApproval, approvalsRequired: g.approvalsRequired });
+    // The policy's approval rule and the group's approval columns are one setting.
+    const fromPolicy = patch.policy ? { requiresApproval: patch.policy.requiresApproval, approvalsRequired: patch.policy.approvalsRequired } : {};
+    const [after] = await tx
+      .update(groups)
+      .set({ ...patch, ...fromPolicy, policy: patch.policy === undefined ? before.policy : (patch.policy as Record<string, unknown> | null), updatedAt: new Date() })
+      .where(eq(groups.id, id))
+      .returning();
+    const view = (g: typeof before) => ({ description: g.description, channelId: g.channelId, requiresApproval: g.requiresApproval, approvalsRequired: g.approvalsRequired, policy: g.policy });
     await appendAudit(tx, actor, { action: "group.update", targetType: "group", targetId: id, before: view(before), after: view(after!) });
     return after!;
   });

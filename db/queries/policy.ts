@@ -1,5 +1,6 @@
 import { gt, isNull, or } from "drizzle-orm";
 import type { Db } from "../client";
+import { GroupPolicySchema, type MaintenanceWindows } from "@/lib/rollout/policy-schema";
 import { channels, groups, pins, releases } from "../schema/fleet";
 import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
@@ -10,7 +11,7 @@ import { compareVersions } from "@/lib/update/version";
  */
 export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
   const [g, c, r, pinRows] = await Promise.all([
-    db.select({ id: groups.id, channelId: groups.channelId }).from(groups),
+    db.select({ id: groups.id, channelId: groups.channelId, policy: groups.policy }).from(groups),
     db.select().from(channels),
     db.select().from(releases),
     // Host pins can number in the hundred thousands (bulk pins); a Map of them is still small.
@@ -43,7 +44,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
   }
   for (const list of byKey.values()) list.sort((a, b) => compareVersions(a.version, b.version));
   return {
-    groups: new Map(g.map((x) => [x.id, x])),
+    groups: new Map(g.map((x) => [x.id, { id: x.id, channelId: x.channelId, maintenanceWindows: windowsOf(x.policy) }])),
     groupPins: new Map(pinRows.filter((x) => x.scope === "group").map((x) => [x.targetId, pinOf(x)])),
     hostPins: new Map(pinRows.filter((x) => x.scope === "host").map((x) => [x.targetId, pinOf(x)])),
     channels: new Map(
@@ -64,4 +65,11 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     releases: new Map(rel.map((x) => [x.id, x])),
     releasesByChannelArch: byKey,
   };
+}
+
+/** The stored policy was validated on write; read back only what the decision needs. */
+function windowsOf(policy: Record<string, unknown> | null): MaintenanceWindows | null {
+  if (!policy) return null;
+  const parsed = GroupPolicySchema.safeParse(policy);
+  return parsed.success ? parsed.data.maintenanceWindows : null;
 }

@@ -79,6 +79,8 @@ export const groups = pgTable("groups", {
   // Four-eyes: changes that reach this group (rollouts, Ignition publications) need approvals.
   requiresApproval: boolean("requires_approval").notNull().default(false),
   approvalsRequired: integer("approvals_required").notNull().default(1),
+  // Rollout policy (lib/rollout/policy-schema.ts), validated on write; null = the defaults.
+  policy: jsonb("policy").$type<Record<string, unknown>>(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

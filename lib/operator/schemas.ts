@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GROUP_NAME, OS_FAMILY_VALUES } from "../agent/native-report";
+import { GroupPolicySchema } from "../rollout/policy-schema";
 
 /** Request bodies of the operator API; the UI forms validate with the same schemas. */
 const email = z
@@ -55,5 +56,7 @@ export const GroupPatchSchema = z
     channelId: objectName.nullable().optional(),
     requiresApproval: z.boolean().optional(),
     approvalsRequired: z.number().int().min(1).max(10).optional(),
+    /** The rollout policy; errors name the field, e.g. `policy.maintenanceWindows.timeZone`. */
+    policy: GroupPolicySchema.nullable().optional(),
   })
   .refine((p) => Object.keys(p).length > 0, "nothing to change");

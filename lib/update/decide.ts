@@ -1,7 +1,20 @@
 import { compareVersions } from "./version";
+import { holdFromWindow, holdText } from "../rollout/hold-reasons";
+import { isInWindow } from "../rollout/windows";
 import { activePin, releaseFor, type ChannelInfo, type PolicySnapshot, type ReleaseInfo } from "./policy";
 
-export type HoldReason = "no_channel" | "paused" | "no_target" | "up_to_date" | "no_payload_for_arch" | "newer_than_target" | "pinned" | "rolled_back" | "recalled";
+export type HoldReason =
+  | "no_channel"
+  | "paused"
+  | "no_target"
+  | "up_to_date"
+  | "no_payload_for_arch"
+  | "newer_than_target"
+  | "pinned"
+  | "rolled_back"
+  | "recalled"
+  | "outside_window"
+  | "blackout";
 
 export type UpdateDecision = { kind: "offer"; release: ReleaseInfo; pinned: boolean; rollback: boolean } | { kind: "hold"; reason: HoldReason; detail: string };
 
@@ -50,6 +63,11 @@ export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, hos
   const release = releaseFor(p, channel, wanted, host.arch);
   if (!release) return { kind: "hold", reason: "no_payload_for_arch", detail: `no ${host.arch} payload for ${wanted}` };
   if (release.recalled) return { kind: "hold", reason: "recalled", detail: `${wanted} was recalled: ${release.recalled}` };
+  // Updates start only inside the group's maintenance windows; rollbacks are not held back.
+  if (!rollback) {
+    const closed = windowHold(p, host.groupId, now);
+    if (closed) return closed;
+  }
   return { kind: "offer", release, pinned: pin !== null, rollback };
 }
 
@@ -63,4 +81,18 @@ function lastGoodBelow(p: PolicySnapshot, channel: ChannelInfo, version: string,
     if (!best || compareVersions(r.version, best.version) > 0) best = r;
   }
   return best;
+}
+
+function windowHold(p: PolicySnapshot, groupId: string, now: Date): UpdateDecision | null {
+  const mw = p.groups.get(groupId)?.maintenanceWindows;
+  if (!mw) return null;
+  const minute = Math.floor(now.getTime() / 60_000);
+  p.windowMemo ??= new Map();
+  let memo = p.windowMemo.get(groupId);
+  if (!memo || memo.minute !== minute) {
+    memo = { minute, state: isInWindow(mw, now) };
+    p.windowMemo.set(groupId, memo);
+  }
+  const hold = holdFromWindow(memo.state, mw.timeZone);
+  return hold ? { kind: "hold", reason: hold.reason === "blackout" ? "blackout" : "outside_window", detail: holdText(hold) } : null;
 }

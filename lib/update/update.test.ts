@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { decideUpdate } from "./decide";
+import type { MaintenanceWindows } from "../rollout/policy-schema";
 import { channel, release } from "./test-fixtures";
 import { channelArchKey, resolveChannel, type ChannelInfo, type PolicySnapshot, type ReleaseInfo } from "./policy";
 import { compareVersions } from "./version";
 
-function snapshot(releases: ReleaseInfo[], channels: ChannelInfo[], groups: Array<{ id: string; channelId: string | null }> = []): PolicySnapshot {
+function snapshot(releases: ReleaseInfo[], channels: ChannelInfo[], groups: Array<{ id: string; channelId: string | null; maintenanceWindows?: MaintenanceWindows | null }> = []): PolicySnapshot {
   const byKey = new Map<string, ReleaseInfo[]>();
   for (const r of releases) {
     const k = channelArchKey(r.channelId ?? "", r.arch);
     byKey.set(k, [...(byKey.get(k) ?? []), r]);
   }
   return {
-    groups: new Map(groups.map((g) => [g.id, g])),
+    groups: new Map(groups.map((g) => [g.id, { maintenanceWindows: null, ...g }])),
     groupPins: new Map(),
     hostPins: new Map(),
     channels: new Map(channels.map((c) => [c.id, c])),
@@ -97,6 +98,18 @@ describe("update decision", () => {
     expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "4081.2.0", arch: "amd64" })).toEqual({ kind: "offer", release: old, pinned: false, rollback: true });
     const onlyBad = snapshot([bad], [channel({ targetReleaseId: bad.id })]);
     expect(decideUpdate(onlyBad, onlyBad.channels.get("stable")!, { id: "h1", groupId: "g1", version: "4081.2.0", arch: "amd64" })).toMatchObject({ kind: "hold", reason: "recalled" });
+  });
+
+  it("starts updates only inside the group's maintenance window; rollbacks are not held back", () => {
+    const windows: MaintenanceWindows = { timeZone: "Europe/Berlin", windows: [{ days: ["sat"], start: "02:00", durationMinutes: 120 }], blackoutDates: ["2026-12-24"] };
+    const p = snapshot([old, target], [channel({ targetReleaseId: target.id })], [{ id: "g1", channelId: "stable", maintenanceWindows: windows }]);
+    const c = p.channels.get("stable")!;
+    const host = { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64" };
+    // Friday 2026-11-27 12:00 UTC is outside; Saturday 02:30 Berlin (01:30 UTC) is inside.
+    expect(decideUpdate(p, c, host, new Date("2026-11-27T12:00:00Z"))).toMatchObject({ kind: "hold", reason: "outside_window" });
+    expect(decideUpdate(p, c, host, new Date("2026-11-28T01:30:00Z"))).toMatchObject({ kind: "offer", release: target });
+    p.hostPins.set("h1", { id: "rb", scope: "host", targetId: "h1", version: "3975.2.2", reason: "bad", owner: "ops@example.com", expiresAt: null, allowDowngrade: true });
+    expect(decideUpdate(p, c, { ...host, version: "4081.2.0" }, new Date("2026-11-27T12:00:00Z"))).toMatchObject({ kind: "offer", rollback: true });
   });
 
   it("resolves the channel from the group, else from the track per OS family", () => {
