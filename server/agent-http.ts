@@ -16,6 +16,7 @@ import { handleIgnitionSelect, handleIgnitionVersion } from "./ignition-http";
 import { handleOmaha } from "./omaha-http";
 import type { PolicyCache } from "./policy-cache";
 import { clientAddress, readBody, sendError, sendJson } from "./http-util";
+import { gateOffer } from "./offer-gate";
 import type { Metrics } from "./metrics";
 
 export interface AgentDeps {
@@ -118,7 +119,7 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
   const policy = await deps.policy.get();
   // Like an Omaha track, the group name also names a channel when the group has none.
   const channel = resolveChannel(policy, r.os.family, r.group, r.group);
-  const decision = decideUpdate(policy, channel, { id: r.machineId, groupId: r.group, version: r.os.version, arch: r.os.arch });
+  const decision = await gateOffer(deps, policy, decideUpdate(policy, channel, { id: r.machineId, groupId: r.group, version: r.os.version, arch: r.os.arch }), { id: r.machineId, groupId: r.group });
   const directive = directiveFor(decision, { slot: r.slot ?? null, previousVersion: r.previousVersion ?? null });
   const report: IngestReport = {
     hostId: r.machineId,

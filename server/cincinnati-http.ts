@@ -6,6 +6,7 @@ import { activePin, channelArchKey, resolveChannel } from "@/lib/update/policy";
 import { decideUpdate } from "@/lib/update/decide";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, sendJson } from "./http-util";
+import { gateOffer } from "./offer-gate";
 
 function graphError(res: ServerResponse, status: number, kind: string, value: string): void {
   sendJson(res, status, { kind, value });
@@ -32,11 +33,23 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   const now = new Date();
   const pin = activePin(policy, hostId ?? "", q.group, now);
   const targetVersion = pin?.version ?? (channel?.targetReleaseId ? (policy.releases.get(channel.targetReleaseId)?.version ?? null) : null);
-  const graph = buildGraph({ releases, channel, wariness, now, targetVersion, pinned: pin !== null });
+  let graph = buildGraph({ releases, channel, wariness, now, targetVersion, pinned: pin !== null });
 
   if (hostId && q.os_version) {
-    const next = q.os_checksum ? nextUpdate(graph, q.os_checksum.toLowerCase()) : null;
-    const decision = decideUpdate(policy, channel, { id: hostId, groupId: q.group, version: q.os_version, arch }, now);
+    let decision = decideUpdate(policy, channel, { id: hostId, groupId: q.group, version: q.os_version, arch }, now);
+    // A hold (paused, pinned here, outside the maintenance window, recalled, …) is a graph
+    // without a way on for this host.
+    if (decision.kind === "hold") graph = buildGraph({ releases, channel, wariness, now, targetVersion: null });
+    let next = q.os_checksum ? nextUpdate(graph, q.os_checksum.toLowerCase()) : null;
+    if (next) {
+      // The graph is the offer: in a limited group the host needs an update slot for it.
+      const gated = await gateOffer(deps, policy, { kind: "offer", release: releases.find((r) => r.version === next!.version)!, pinned: pin !== null, rollback: false }, { id: hostId, groupId: q.group });
+      if (gated.kind === "hold") {
+        decision = gated;
+        graph = buildGraph({ releases, channel, wariness, now, targetVersion: null });
+        next = null;
+      }
+    }
     const holdReason = next ? null : decision.kind === "hold" ? decision.detail : "no edge from the booted release (rollout not reached, barrier or dead end)";
     const report: IngestReport = {
       hostId,

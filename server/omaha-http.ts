@@ -8,6 +8,7 @@ import { buildOmahaResponse, unknownAppResponse, type OmahaAppAnswer, type Omaha
 import { AppError } from "@/lib/errors";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, readBody } from "./http-util";
+import { gateOffer } from "./offer-gate";
 
 function sendXml(res: ServerResponse, status: number, xml: string): void {
   res.writeHead(status, { "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(xml), "cache-control": "no-store" });
@@ -63,6 +64,7 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
     const channel = resolveChannel(policy, "flatcar", app.track, app.track);
     if (app.updateCheck) {
       decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch }, now);
+      decision = await gateOffer(deps, policy, decision, { id: app.machineId, groupId: app.track });
       offer = offerOf(decision);
     }
     answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer });

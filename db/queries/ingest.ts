@@ -130,7 +130,15 @@ interface RawClient {
 
 // One statement (a data-modifying CTE) is atomic on its own: one round trip per batch instead
 // of BEGIN, two INSERTs and COMMIT.
-const INGEST_SQL = `WITH upserted AS (
+const HOST_PARAM = (name: string) => `$${HOST_COLUMNS.findIndex(([n]) => n === name) + 1}`;
+
+// A report showing the slot's version (or a failure) ends the host's update slot.
+const INGEST_SQL = `WITH released AS (
+  UPDATE update_slots s SET completed_at = now()
+  FROM unnest(${HOST_PARAM("id")}::text[], ${HOST_PARAM("os_version")}::text[], ${HOST_PARAM("update_state")}::text[]) AS r(id, version, state)
+  WHERE s.host_id = r.id AND s.completed_at IS NULL AND (s.version = r.version OR r.state IN ('error', 'rolled_back'))
+  RETURNING 1),
+upserted AS (
   INSERT INTO hosts (${HOST_COLUMNS.map(([n]) => n).join(", ")}) ${unnestSelect(HOST_COLUMNS, 1)}
   ON CONFLICT (id) DO UPDATE SET ${HOST_UPDATE} RETURNING 1)
 INSERT INTO host_reports (${REPORT_COLUMNS.map(([n]) => n).join(", ")}) ${unnestSelect(REPORT_COLUMNS, HOST_COLUMNS.length + 1)}`;

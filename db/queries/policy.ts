@@ -2,7 +2,7 @@ import { gt, isNull, or } from "drizzle-orm";
 import type { Db } from "../client";
 import { GroupPolicySchema, type MaintenanceWindows } from "@/lib/rollout/policy-schema";
 import { channels, groups, pins, releases } from "../schema/fleet";
-import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo } from "@/lib/update/policy";
+import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo, type UpdateLimits } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
 
 /**
@@ -44,7 +44,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
   }
   for (const list of byKey.values()) list.sort((a, b) => compareVersions(a.version, b.version));
   return {
-    groups: new Map(g.map((x) => [x.id, { id: x.id, channelId: x.channelId, maintenanceWindows: windowsOf(x.policy) }])),
+    groups: new Map(g.map((x) => [x.id, { id: x.id, channelId: x.channelId, ...policyOf(x.policy) }])),
     groupPins: new Map(pinRows.filter((x) => x.scope === "group").map((x) => [x.targetId, pinOf(x)])),
     hostPins: new Map(pinRows.filter((x) => x.scope === "host").map((x) => [x.targetId, pinOf(x)])),
     channels: new Map(
@@ -68,8 +68,13 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
 }
 
 /** The stored policy was validated on write; read back only what the decision needs. */
-function windowsOf(policy: Record<string, unknown> | null): MaintenanceWindows | null {
-  if (!policy) return null;
-  const parsed = GroupPolicySchema.safeParse(policy);
-  return parsed.success ? parsed.data.maintenanceWindows : null;
+function policyOf(policy: Record<string, unknown> | null): { maintenanceWindows: MaintenanceWindows | null; limits: UpdateLimits | null } {
+  const parsed = policy ? GroupPolicySchema.safeParse(policy) : null;
+  if (!parsed?.success) return { maintenanceWindows: null, limits: null };
+  const p = parsed.data;
+  const limited = p.maxConcurrentUpdates !== null || p.maxUpdatesPerPeriod !== null;
+  return {
+    maintenanceWindows: p.maintenanceWindows,
+    limits: limited ? { maxConcurrentUpdates: p.maxConcurrentUpdates, maxUpdatesPerPeriod: p.maxUpdatesPerPeriod, updateTimeoutMinutes: p.updateTimeoutMinutes } : null,
+  };
 }

@@ -220,3 +220,26 @@ export const pins = pgTable(
   // One pin per group or host: pinning again replaces it.
   (t) => [uniqueIndex("pins_scope_target_uq").on(t.scope, t.targetId)],
 );
+
+/**
+ * Update slots: a host offered an update holds one until it runs the version, fails, or the
+ * group's update timeout passes. Counting them under a lock on the group's row keeps
+ * `maxConcurrentUpdates` and `maxUpdatesPerPeriod` true across processes.
+ */
+export const updateSlots = pgTable(
+  "update_slots",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    groupId: text("group_id").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    // In-progress slots of a group (concurrency), and grants within a period (rate).
+    index("update_slots_group_idx").on(t.groupId, t.grantedAt),
+    // The open slot of a host, released when its report shows the version.
+    index("update_slots_host_open_idx").on(t.hostId).where(sql`completed_at IS NULL`),
+  ],
+);

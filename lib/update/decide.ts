@@ -14,7 +14,9 @@ export type HoldReason =
   | "rolled_back"
   | "recalled"
   | "outside_window"
-  | "blackout";
+  | "blackout"
+  | "concurrency_limit"
+  | "rate_limit";
 
 export type UpdateDecision = { kind: "offer"; release: ReleaseInfo; pinned: boolean; rollback: boolean } | { kind: "hold"; reason: HoldReason; detail: string };
 

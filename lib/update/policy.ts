@@ -39,6 +39,14 @@ export interface GroupInfo {
   channelId: string | null;
   /** When updates may start (null: any time). */
   maintenanceWindows: MaintenanceWindows | null;
+  /** Concurrency and rate limits (null: none), enforced with update slots in the database. */
+  limits: UpdateLimits | null;
+}
+
+export interface UpdateLimits {
+  maxConcurrentUpdates: number | null;
+  maxUpdatesPerPeriod: { count: number; periodMinutes: number } | null;
+  updateTimeoutMinutes: number;
 }
 
 export interface PinInfo {

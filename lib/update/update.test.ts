@@ -12,7 +12,7 @@ function snapshot(releases: ReleaseInfo[], channels: ChannelInfo[], groups: Arra
     byKey.set(k, [...(byKey.get(k) ?? []), r]);
   }
   return {
-    groups: new Map(groups.map((g) => [g.id, { maintenanceWindows: null, ...g }])),
+    groups: new Map(groups.map((g) => [g.id, { maintenanceWindows: null, limits: null, ...g }])),
     groupPins: new Map(),
     hostPins: new Map(),
     channels: new Map(channels.map((c) => [c.id, c])),
