@@ -185,3 +185,28 @@ test("a group's rollout policy is checked field by field in the form and on the 
   await row.getByRole("button", { name: "Save policy" }).click();
   await expect(row.getByRole("button", { name: "Edit policy" })).toBeVisible();
 });
+
+test("an operator pins every host a filter matches, after a preview", async ({ page, request }) => {
+  const group = uniqueName("bulk");
+  const { sendReport } = await import("./support");
+  for (let i = 0; i < 3; i++) await sendReport(request, { machineId: uniqueMachineId(), hostname: `${group}-${i}`, version: "4081.2.0", group });
+  const { adminApi } = await import("./support");
+  const api = await adminApi();
+  const ch = uniqueName("bulkch");
+  await api.post("/api/v1/channels", { data: { id: ch, osFamily: "flatcar" } });
+  const version = `4081.${String(Date.now() % 100000)}.9`;
+  await api.post("/api/v1/releases/import", { data: { releases: [{ osFamily: "flatcar", channelId: ch, version, arch: "amd64", payloadUrl: "https://update.example/x/", payloadName: "flatcar_production_update.gz", sizeBytes: 10, sha1Base64: sha1, sha256Base64: sha256 }] } });
+  await api.dispose();
+
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto(`/hosts?group=${group}`);
+  await page.getByRole("button", { name: "Pin matching hosts…" }).click();
+  const panel = page.getByRole("region", { name: "Pin matching hosts" });
+  await panel.getByLabel("Bulk pin version").fill(version);
+  await panel.getByLabel("Bulk pin reason").fill("freeze for the audit");
+  await panel.getByRole("button", { name: "Preview" }).click();
+  await panel.getByRole("button", { name: "Pin 3 hosts" }).click();
+  await expect(panel.getByRole("status")).toHaveText(`Pinned 3 hosts to ${version}.`);
+  await page.getByRole("link", { name: "Pins" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "freeze for the audit" })).toHaveCount(3);
+});

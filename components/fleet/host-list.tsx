@@ -6,6 +6,8 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { hostListQuery } from "../queries/fleet";
 import { ErrorText } from "../ui/form";
 import { Ago } from "../ui/time";
+import { useCan } from "../session-context";
+import { BulkPin } from "./bulk-pin";
 import { HostFilters } from "./host-filters";
 import { StateBadge } from "./state-badge";
 
@@ -27,6 +29,7 @@ export function HostList() {
   params.delete("cursor");
   const filters = params.toString();
   const query = useInfiniteQuery(hostListQuery(filters));
+  const canWrite = useCan("fleet:write");
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   const sort = params.get("sort") ?? "lastSeen";
   const dir = params.get("dir") ?? (sort === "lastSeen" ? "desc" : "asc");
@@ -42,6 +45,7 @@ export function HostList() {
   return (
     <div className="space-y-4">
       <HostFilters key={filters} params={params} onApply={apply} />
+      {canWrite ? <BulkPin key={`pin-${filters}`} filter={filters} /> : null}
       <ErrorText error={query.error} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">

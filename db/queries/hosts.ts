@@ -22,7 +22,7 @@ const SORT_COLUMNS = {
   state: hosts.updateState,
 } as const;
 
-function filterConditions(q: HostQuery): SQL[] {
+export function filterConditions(q: HostQuery): SQL[] {
   const where: SQL[] = [];
   if (q.group) where.push(eq(hosts.groupId, q.group));
   if (q.channel) where.push(eq(hosts.channelId, q.channel));

@@ -1,4 +1,6 @@
 import { and, asc, eq, gt, isNotNull, lt, sql } from "drizzle-orm";
+import type { HostQuery } from "@/lib/fleet/host-query";
+import { filterConditions } from "./hosts";
 import type { Db } from "../client";
 import { hosts, pins, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
@@ -71,4 +73,39 @@ export async function expiringPins(db: Db, withinMs: number) {
     .from(pins)
     .where(and(isNotNull(pins.expiresAt), gt(pins.expiresAt, now), lt(pins.expiresAt, new Date(now.getTime() + withinMs))))
     .orderBy(asc(pins.expiresAt));
+}
+
+export interface BulkPin {
+  version: string;
+  reason: string;
+  owner: string;
+  expiresAt: Date | null;
+}
+
+/**
+ * Pins every host the host-list filter matches (a preview only counts them). One statement,
+ * however many hosts; one audit row naming the filter and the count.
+ */
+export async function bulkPinHosts(db: Db, actor: Actor, filter: HostQuery, input: BulkPin, preview: boolean): Promise<{ matched: number; pinned: number }> {
+  return db.transaction(async (tx) => {
+    const where = filterConditions(filter);
+    const cond = where.length ? and(...where) : sql`true`;
+    const [m] = await tx.select({ n: sql<number>`count(*)::int` }).from(hosts).where(cond);
+    const matched = m?.n ?? 0;
+    if (preview || matched === 0) return { matched, pinned: 0 };
+    const [known] = await tx.select({ id: releases.id }).from(releases).where(eq(releases.version, input.version)).limit(1);
+    if (!known) throw new AppError("bad_request", `invalid request: version: ${input.version} is not in the release catalog`, [{ path: "version", message: "not in the release catalog" }]);
+    const now = new Date();
+    const result = await tx.execute(sql`
+      INSERT INTO pins (scope, target_id, version, reason, owner, expires_at, created_by, created_at, allow_downgrade)
+      SELECT 'host', ${hosts.id}, ${input.version}, ${input.reason}, ${input.owner}, ${input.expiresAt}, ${actor.userId}, ${now}, false FROM ${hosts} WHERE ${cond}
+      ON CONFLICT (scope, target_id) DO UPDATE SET version = excluded.version, reason = excluded.reason, owner = excluded.owner,
+        expires_at = excluded.expires_at, created_by = excluded.created_by, created_at = excluded.created_at, allow_downgrade = false`);
+    // node-postgres reports rowCount, PGlite affectedRows.
+    const r = result as { rowCount?: number | null; affectedRows?: number };
+    const pinned = r.rowCount ?? r.affectedRows ?? 0;
+    const { cursor: _cursor, limit: _limit, sort: _sort, dir: _dir, ...criteria } = filter;
+    await appendAudit(tx, actor, { action: "pin.bulk", targetType: "host_filter", targetId: JSON.stringify(criteria), after: { version: input.version, hosts: matched, expiresAt: input.expiresAt }, reason: input.reason });
+    return { matched, pinned };
+  });
 }

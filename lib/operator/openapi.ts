@@ -15,7 +15,7 @@ import {
   VoteSchema,
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
-import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -143,6 +143,7 @@ export function openApiDocument(): JsonSchema {
         get: op({ summary: "Pins with the hosts they cover and how many have not converged", permission: "fleet:read" }),
         post: op({ summary: "Pin a group or host to a version (replaces its pin)", permission: "fleet:write", body: schemaOf(PinSchema), ok: 201 }),
       },
+      "/api/v1/pins/bulk": { post: op({ summary: "Pin every host a host-list filter matches (preview: count only)", permission: "fleet:write", body: schemaOf(BulkPinSchema) }) },
       "/api/v1/pins/{id}": { delete: op({ summary: "Remove a pin", permission: "fleet:write", params: [idParam, { name: "reason", in: "query", schema: str }] }) },
       "/api/v1/ignition/validate": {
         post: {

@@ -73,3 +73,12 @@ export const RollbackSchema = z.object({
   toVersion: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/).optional(),
   reason: z.string().trim().min(1, "a reason is required").max(500),
 });
+
+/** Pin every host a host-list filter matches; `preview` only counts them. */
+export const BulkPinSchema = z.object({
+  filter: z.string().max(2000).default(""),
+  version: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/, "must be a version like 4081.2.0"),
+  reason: z.string().trim().min(1, "a reason is required").max(500),
+  expiresAt: z.iso.datetime({ offset: true }).nullish(),
+  preview: z.boolean().default(false),
+});

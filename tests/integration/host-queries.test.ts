@@ -5,6 +5,8 @@ import { createChannel, createGroup, listGroups } from "@/db/queries/groups";
 import { fleetOverview, listHosts, type HostRow } from "@/db/queries/hosts";
 import { ingestReports } from "@/db/queries/ingest";
 import { HostQuerySchema, hostQueryInput } from "@/lib/fleet/host-query";
+import { bulkPinHosts, listPins } from "@/db/queries/pins";
+import { seedFlatcarStable } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
 import { report } from "../helpers/reports";
 
@@ -129,5 +131,31 @@ describe.each(testDatabases())("host list and overview on $name", (target) => {
       { id: "edge-munich", hosts: N / 3 },
       { id: "workers", hosts: N / 3 },
     ]);
+  });
+});
+
+describe.each(testDatabases())("bulk pin by filter on $name", (target) => {
+  let database: Database & { dispose(): Promise<void> };
+  beforeAll(async () => {
+    database = await target.open();
+    await seedFlatcarStable(database.db);
+    await ingestReports(database.db, Array.from({ length: 30 }, (_, i) => report({ hostId: hostId(i), groupId: i < 12 ? "edge-berlin" : "workers", osVersion: "3975.2.2" })));
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  it("previews the count, then pins exactly the matching hosts in one go", async () => {
+    const input = { version: "3975.2.2", reason: "hold berlin over the holidays", owner: "ops@example.com", expiresAt: null };
+    expect(await bulkPinHosts(database.db, SYSTEM_ACTOR, query("group=edge-berlin"), input, true)).toEqual({ matched: 12, pinned: 0 });
+    expect(await listPins(database.db)).toHaveLength(0);
+    expect(await bulkPinHosts(database.db, SYSTEM_ACTOR, query("group=edge-berlin"), input, false)).toEqual({ matched: 12, pinned: 12 });
+    const pins = await listPins(database.db);
+    expect(pins).toHaveLength(12);
+    expect(pins.every((p) => p.pin.scope === "host" && p.pin.version === "3975.2.2" && p.notConverged === 0)).toBe(true);
+    // Again: the same hosts are re-pinned, not duplicated.
+    expect((await bulkPinHosts(database.db, SYSTEM_ACTOR, query("group=edge-berlin"), { ...input, version: "4081.2.0" }, false)).pinned).toBe(12);
+    expect((await listPins(database.db)).filter((p) => p.notConverged === 1)).toHaveLength(12);
+    await expect(bulkPinHosts(database.db, SYSTEM_ACTOR, query("group=workers"), { ...input, version: "9.9.9" }, false)).rejects.toMatchObject({ code: "bad_request" });
   });
 });
