@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
 import { LoginPage } from "./pages/login-page";
-import { uniqueMachineId, uniqueName } from "./support";
+import { flatcarChannelWithTarget, uniqueMachineId, uniqueName } from "./support";
 
 const sha1 = Buffer.alloc(20, 7).toString("base64");
 const sha256 = Buffer.alloc(32, 9).toString("base64");
@@ -91,20 +91,8 @@ test("an operator sees who holds a reboot slot and releases a stuck one", async 
 });
 
 test("an operator pins a host from its page; the host is held at that version and the pin is listed", async ({ page, request }) => {
-  const channel = uniqueName("pinch");
   const machineId = uniqueMachineId();
-  const suffix = String(Date.now() % 100000);
-  const [v1, v2] = [`3975.${suffix}.2`, `4081.${suffix}.0`];
-  // Arrange through the API: a channel with two releases targeting the newer one.
-  const { adminApi } = await import("./support");
-  const api = await adminApi();
-  expect((await api.post("/api/v1/channels", { data: { id: channel, osFamily: "flatcar" } })).status()).toBe(201);
-  const imported = await api.post("/api/v1/releases/import", {
-    data: { releases: [v1, v2].map((version) => ({ osFamily: "flatcar", channelId: channel, version, arch: "amd64", payloadUrl: `https://update.example/${version}/`, payloadName: "flatcar_production_update.gz", sizeBytes: 10, sha1Base64: sha1, sha256Base64: sha256 })) },
-  });
-  const items = ((await imported.json()) as { items: Array<{ id: string; version: string }> }).items;
-  await api.post(`/api/v1/channels/${channel}/target`, { data: { releaseId: items.find((i) => i.version === v2)!.id } });
-  await api.dispose();
+  const { channel, older: v1, newer: v2 } = await flatcarChannelWithTarget("pinch", "2");
   await request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, v1, channel) });
 
   await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
@@ -127,19 +115,8 @@ test("an operator pins a host from its page; the host is held at that version an
 });
 
 test("an operator rolls a host back and sees it return to the old version", async ({ page, request }) => {
-  const channel = uniqueName("rbch");
   const machineId = uniqueMachineId();
-  const suffix = String(Date.now() % 100000);
-  const [v1, v2] = [`3975.${suffix}.3`, `4081.${suffix}.3`];
-  const { adminApi } = await import("./support");
-  const api = await adminApi();
-  expect((await api.post("/api/v1/channels", { data: { id: channel, osFamily: "flatcar" } })).status()).toBe(201);
-  const imported = await api.post("/api/v1/releases/import", {
-    data: { releases: [v1, v2].map((version) => ({ osFamily: "flatcar", channelId: channel, version, arch: "amd64", payloadUrl: `https://update.example/${version}/`, payloadName: "flatcar_production_update.gz", sizeBytes: 10, sha1Base64: sha1, sha256Base64: sha256 })) },
-  });
-  const items = ((await imported.json()) as { items: Array<{ id: string; version: string }> }).items;
-  await api.post(`/api/v1/channels/${channel}/target`, { data: { releaseId: items.find((i) => i.version === v2)!.id } });
-  await api.dispose();
+  const { channel, older: v1, newer: v2 } = await flatcarChannelWithTarget("rbch", "3");
 
   // The host already runs the new version, updated from the old one.
   const check = (version: string, previous: string) =>
@@ -190,13 +167,7 @@ test("an operator pins every host a filter matches, after a preview", async ({ p
   const group = uniqueName("bulk");
   const { sendReport } = await import("./support");
   for (let i = 0; i < 3; i++) await sendReport(request, { machineId: uniqueMachineId(), hostname: `${group}-${i}`, version: "4081.2.0", group });
-  const { adminApi } = await import("./support");
-  const api = await adminApi();
-  const ch = uniqueName("bulkch");
-  await api.post("/api/v1/channels", { data: { id: ch, osFamily: "flatcar" } });
-  const version = `4081.${String(Date.now() % 100000)}.9`;
-  await api.post("/api/v1/releases/import", { data: { releases: [{ osFamily: "flatcar", channelId: ch, version, arch: "amd64", payloadUrl: "https://update.example/x/", payloadName: "flatcar_production_update.gz", sizeBytes: 10, sha1Base64: sha1, sha256Base64: sha256 }] } });
-  await api.dispose();
+  const { older: version } = await flatcarChannelWithTarget("bulkch", "9");
 
   await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
   await page.goto(`/hosts?group=${group}`);

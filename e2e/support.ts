@@ -59,3 +59,35 @@ export async function createUser(role: "viewer" | "operator" | "approver" | "adm
   await api.dispose();
   return user;
 }
+
+/** A fake but well-formed Flatcar payload description for catalog fixtures. */
+export function flatcarReleaseFixture(channelId: string, version: string) {
+  return {
+    osFamily: "flatcar",
+    channelId,
+    version,
+    arch: "amd64",
+    payloadUrl: `https://update.example/${version}/`,
+    payloadName: "flatcar_production_update.gz",
+    sizeBytes: 10,
+    sha1Base64: Buffer.alloc(20, 7).toString("base64"),
+    sha256Base64: Buffer.alloc(32, 9).toString("base64"),
+  };
+}
+
+/**
+ * Arranges, through the operator API, a Flatcar channel with releases `older` and `newer`
+ * (versions unique to this run) that targets `newer`.
+ */
+export async function flatcarChannelWithTarget(prefix: string, patch: string): Promise<{ channel: string; older: string; newer: string }> {
+  const channel = uniqueName(prefix);
+  const suffix = String(Date.now() % 100000);
+  const [older, newer] = [`3975.${suffix}.${patch}`, `4081.${suffix}.${patch}`];
+  const api = await adminApi();
+  if ((await api.post("/api/v1/channels", { data: { id: channel, osFamily: "flatcar" } })).status() !== 201) throw new Error("channel not created");
+  const imported = await api.post("/api/v1/releases/import", { data: { releases: [older, newer].map((v) => flatcarReleaseFixture(channel, v)) } });
+  const items = ((await imported.json()) as { items: Array<{ id: string; version: string }> }).items;
+  await api.post(`/api/v1/channels/${channel}/target`, { data: { releaseId: items.find((i) => i.version === newer)!.id } });
+  await api.dispose();
+  return { channel, older, newer };
+}
