@@ -89,3 +89,15 @@ test("automation uses an API token on the operator API until it is revoked", asy
   await robot.dispose();
   await api.dispose();
 });
+
+test("sign-in is throttled after five failures for that e-mail", async ({ playwright }) => {
+  const user = await createUser("viewer");
+  const api = await playwright.request.newContext({ baseURL: BASE_URL });
+  for (let i = 0; i < 4; i++) expect((await api.post("/api/v1/auth/login", { data: { email: user.email, password: "wrong-password" } })).status()).toBe(401);
+  const fifth = await api.post("/api/v1/auth/login", { data: { email: user.email, password: "wrong-password" } });
+  expect(fifth.status()).toBe(429);
+  expect(Number(fifth.headers()["retry-after"])).toBeGreaterThan(800);
+  // Locked even with the right password, until the lock runs out.
+  expect((await api.post("/api/v1/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(429);
+  await api.dispose();
+});

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import { appendAudit } from "@/db/queries/audit";
 import { createSession } from "@/db/queries/sessions";
+import { clearSignInFailures, recordSignInFailure, signInLockedFor } from "@/db/queries/login-throttle";
 import { findUserByEmail } from "@/db/queries/users";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { env } from "@/lib/config/env";
@@ -11,6 +12,13 @@ import { SESSION_COOKIE } from "../../_lib/auth";
 import { assertSameSite, clientAddrOf, readJson, toResponse } from "../../_lib/handler";
 import { sessionCookieOptions } from "../../_lib/cookies";
 
+function tooMany(seconds: number) {
+  return NextResponse.json(
+    { error: { code: "rate_limited", message: `too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} min` } },
+    { status: 429, headers: { "retry-after": String(seconds) } },
+  );
+}
+
 export async function POST(req: NextRequest) {
   try {
     assertSameSite(req);
@@ -18,10 +26,18 @@ export async function POST(req: NextRequest) {
     if (!parsed.success) throw validationError(parsed.error);
     const { email, password } = parsed.data;
     const db = await getDb();
+    const locked = await signInLockedFor(db, email);
+    if (locked > 0) return tooMany(locked);
     const user = await findUserByEmail(db, email);
     if (!user) await burnPasswordCheck(password);
     const ok = user !== undefined && user.disabledAt === null && (await verifyPassword(user.passwordHash, password));
-    if (!user || !ok) throw new AppError("unauthorized", "wrong e-mail or password");
+    if (!user || !ok) {
+      // Counted per e-mail in the database, so every process sees the same failures.
+      const lockedNow = await recordSignInFailure(db, email);
+      if (lockedNow > 0) return tooMany(lockedNow);
+      throw new AppError("unauthorized", "wrong e-mail or password");
+    }
+    await clearSignInFailures(db, email);
     const clientAddr = clientAddrOf(req);
     const ttlMs = env().FLOTILLA_SESSION_TTL_HOURS * 3600_000;
     const session = await db.transaction(async (tx) => {
