@@ -4,6 +4,7 @@ import { ping } from "@/db/client";
 import type { IngestReport } from "@/db/queries/ingest";
 import { QueueFullError, type ReportWriter } from "@/db/report-writer";
 import { NativeReportSchema, nextReportDelay, type NativeReportResponse } from "@/lib/agent/native-report";
+import { isUnavailableError } from "@/lib/db-errors";
 import { AppError, validationError } from "@/lib/errors";
 import { directiveFor } from "@/lib/agent/directive";
 import { decideUpdate } from "@/lib/update/decide";
@@ -64,8 +65,9 @@ export function createAgentRouter(deps: AgentDeps) {
       return true;
     }
     handler(req, res, deps).catch((err: unknown) => {
-      if (!(err instanceof AppError)) logger().error({ err, route: pathname }, "agent request failed");
-      if (!res.headersSent) sendError(res, err);
+      const mapped = isUnavailableError(err) ? new AppError("unavailable", "database unavailable, retry later") : err;
+      if (!(mapped instanceof AppError)) logger().error({ err, route: pathname }, "agent request failed");
+      if (!res.headersSent) sendError(res, mapped);
     });
     return true;
   };

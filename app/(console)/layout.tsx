@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { currentPrincipal } from "@/app/api/v1/_lib/auth";
+import { DbStatusBanner } from "@/components/db-status-banner";
 import { NavBar } from "@/components/nav-bar";
 import { SessionProvider } from "@/components/session-context";
 import { permissionsOf } from "@/lib/auth/permissions";
@@ -12,6 +13,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const session = { email: p.email, name: p.name, role: p.role, permissions: permissionsOf(p.role) };
   return (
     <SessionProvider value={session}>
+      <DbStatusBanner />
       <NavBar />
       <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
     </SessionProvider>

@@ -7,6 +7,7 @@ import { isCrossSite } from "@/lib/auth/csrf";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { env } from "@/lib/config/env";
 import { AppError, errorBody, validationError } from "@/lib/errors";
+import { isUnavailableError } from "@/lib/db-errors";
 import { logger } from "@/lib/log";
 import { actorOf, resolvePrincipal, SESSION_COOKIE } from "./auth";
 
@@ -36,6 +37,7 @@ export function clientAddrOf(req: NextRequest): string | null {
 }
 
 export function toResponse(err: unknown): NextResponse {
+  if (isUnavailableError(err)) err = new AppError("unavailable", "database unavailable, retry shortly");
   if (!(err instanceof AppError)) logger().error({ err }, "operator request failed");
   const { status, body } = errorBody(err);
   return NextResponse.json(body, { status, headers: status === 503 ? { "retry-after": "5" } : {} });
