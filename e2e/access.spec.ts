@@ -101,3 +101,24 @@ test("sign-in is throttled after five failures for that e-mail", async ({ playwr
   expect((await api.post("/api/v1/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(429);
   await api.dispose();
 });
+
+test("an SRE filters the audit log and exports it as CSV", async ({ page }) => {
+  const email = `${uniqueName("exp")}@e2e.test`;
+  const api = await adminApi();
+  await api.post("/api/v1/users", { data: { email, name: "Exported", password: "exported-password-1", role: "viewer" } });
+  await api.dispose();
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const filters = page.getByRole("search", { name: "Filter audit log" });
+  await filters.getByLabel("Action").fill("user.create");
+  await filters.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("row").filter({ hasText: email })).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const file = await (await download).path();
+  const fs = await import("node:fs");
+  const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+  expect(lines[0]).toBe("id,at,actorEmail,actorRole,via,action,targetType,targetId,before,after,reason,clientAddr,prevHash,hash");
+  expect(lines.slice(1).every((l) => l.includes(",user.create,"))).toBe(true);
+  expect(lines.some((l) => l.includes(email))).toBe(true);
+});

@@ -1,8 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { auditQuery, auditVerifyQuery } from "../queries/admin";
-import { ErrorText } from "../ui/form";
+import { buttonClass, ErrorText, inputClass } from "../ui/form";
 
 function ChainBadge() {
   const v = useQuery(auditVerifyQuery());
@@ -16,11 +17,47 @@ function ChainBadge() {
   );
 }
 
+const FILTERS = [
+  { name: "action", label: "Action", placeholder: "e.g. channel.pause" },
+  { name: "actor", label: "Actor", placeholder: "e-mail" },
+  { name: "targetType", label: "Target type", placeholder: "e.g. channel" },
+  { name: "targetId", label: "Target", placeholder: "e.g. stable" },
+] as const;
+
 export function AuditList() {
-  const q = useQuery(auditQuery("limit=200"));
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [filter, setFilter] = useState("");
+  const q = useQuery(auditQuery(`limit=200${filter ? `&${filter}` : ""}`));
   return (
     <section aria-label="Audit log" className="space-y-3">
-      <ChainBadge />
+      <div className="flex flex-wrap items-center gap-3">
+        <ChainBadge />
+        <a className="text-sm text-brand underline" href={`/api/v1/audit/export?format=csv${filter ? `&${filter}` : ""}`} download>
+          Export CSV
+        </a>
+        <a className="text-sm text-brand underline" href={`/api/v1/audit/export?format=ndjson${filter ? `&${filter}` : ""}`} download>
+          Export NDJSON
+        </a>
+      </div>
+      <form
+        role="search"
+        aria-label="Filter audit log"
+        className="flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilter(new URLSearchParams(Object.entries(draft).filter(([, v]) => v.trim())).toString());
+        }}
+      >
+        {FILTERS.map((f) => (
+          <label key={f.name} className="text-xs text-slate-600">
+            {f.label}
+            <input className={inputClass} placeholder={f.placeholder} value={draft[f.name] ?? ""} onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value })} />
+          </label>
+        ))}
+        <button className={buttonClass} type="submit">
+          Apply
+        </button>
+      </form>
       <ErrorText error={q.error} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">

@@ -38,7 +38,15 @@ export function HostHistory({ hostId }: { hostId: string }) {
   if (error) return <ErrorText error={error} />;
   return (
     <section aria-label="Update history" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h2 className="mb-3 text-sm font-semibold text-slate-700">Update history ({data.items.length}{data.nextCursor ? "+" : ""} reports)</h2>
+      <div className="mb-3 flex items-center gap-3">
+        <h2 className="text-sm font-semibold text-slate-700">
+          Update history ({data.items.length}
+          {data.nextCursor ? "+" : ""} reports)
+        </h2>
+        <a className="text-xs text-brand underline" href={`/api/v1/history/export?format=csv&host=${hostId}`} download>
+          Export CSV
+        </a>
+      </div>
       <ol className="relative space-y-3 border-l border-slate-200 pl-4">
         {data.items.map((r, i) => {
           const diff = changes(r, data.items[i + 1]);

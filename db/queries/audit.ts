@@ -112,3 +112,14 @@ export async function countAudit(db: Db): Promise<number> {
   const r = rowsOf<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM audit_log`));
   return r[0]?.n ?? 0;
 }
+
+/** One page of the audit log in id order after `afterId` (exports walk it page by page). */
+export async function auditPage(db: Db, f: Omit<AuditFilter, "beforeId" | "limit">, afterId: number, limit: number) {
+  const where: SQL[] = [gt(auditLog.id, afterId)];
+  if (f.action) where.push(eq(auditLog.action, f.action));
+  if (f.actor) where.push(eq(auditLog.actorEmail, f.actor.toLowerCase()));
+  if (f.targetType) where.push(eq(auditLog.targetType, f.targetType));
+  if (f.targetId) where.push(eq(auditLog.targetId, f.targetId));
+  const rows = await db.select().from(auditLog).where(and(...where)).orderBy(asc(auditLog.id)).limit(limit);
+  return { rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null };
+}

@@ -204,6 +204,10 @@ export function openApiDocument(): JsonSchema {
       },
       "/api/v1/api-tokens/{id}": { delete: op({ summary: "Revoke", permission: "tokens:manage", params: [idParam] }) },
       "/api/v1/audit": { get: op({ summary: "Operator audit log, newest first", permission: "audit:read" }) },
+      "/api/v1/audit/export": { get: op({ summary: "Audit log as streamed CSV or NDJSON (same filters as the list, plus format)", permission: "audit:read", params: [{ name: "format", in: "query", schema: { enum: ["csv", "ndjson"] } }, { name: "action", in: "query", schema: str }, { name: "actor", in: "query", schema: str }, { name: "targetType", in: "query", schema: str }, { name: "targetId", in: "query", schema: str }] }) },
+      "/api/v1/history/export": {
+        get: op({ summary: "Host reports (update history) as streamed CSV or NDJSON", permission: "fleet:read", params: ["format", "host", "group", "version", "protocol", "state", "from", "to"].map((name) => ({ name, in: "query" as const, schema: str })) }),
+      },
       "/api/v1/audit/verify": { get: op({ summary: "Verify the audit hash chain; names the first broken row", permission: "audit:read" }) },
       "/v1/update/": {
         post: { summary: "Omaha v3 for Flatcar update_engine (XML; also /v1/update and /v1/update/<token>)", tags: ["agent"], security: [], responses: { "200": { description: "Omaha response" }, "400": { description: "Malformed request" } } },

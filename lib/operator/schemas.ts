@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GROUP_NAME, OS_FAMILY_VALUES } from "../agent/native-report";
+import { GROUP_NAME, OS_FAMILY_VALUES, UPDATE_STATE_VALUES } from "../agent/native-report";
 import { GroupPolicySchema } from "../rollout/policy-schema";
 
 /** Request bodies of the operator API; the UI forms validate with the same schemas. */
@@ -60,3 +60,24 @@ export const GroupPatchSchema = z
     policy: GroupPolicySchema.nullable().optional(),
   })
   .refine((p) => Object.keys(p).length > 0, "nothing to change");
+
+export const ExportFormatSchema = z.enum(["csv", "ndjson"]).default("csv");
+
+export const AuditExportSchema = z.object({
+  format: ExportFormatSchema,
+  action: z.string().max(100).optional(),
+  actor: z.string().max(254).optional(),
+  targetType: z.string().max(50).optional(),
+  targetId: z.string().max(200).optional(),
+});
+
+export const HistoryExportSchema = z.object({
+  format: ExportFormatSchema,
+  host: z.string().max(64).optional(),
+  group: z.string().max(64).optional(),
+  version: z.string().max(64).optional(),
+  protocol: z.enum(["native", "omaha", "cincinnati"]).optional(),
+  state: z.enum(UPDATE_STATE_VALUES).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});

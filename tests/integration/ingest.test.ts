@@ -5,6 +5,7 @@ import { getHost, hostHistory } from "@/db/queries/hosts";
 import { getTableColumns } from "drizzle-orm";
 import { HOST_COLUMNS, ingestReports, REPORT_COLUMNS } from "@/db/queries/ingest";
 import { hostReports, hosts } from "@/db/schema/fleet";
+import { historyPage } from "@/db/queries/history";
 import { ReportWriter } from "@/db/report-writer";
 import { randomMachineId, testDatabases } from "../helpers/databases";
 import { report } from "../helpers/reports";
@@ -92,5 +93,23 @@ describe.each(testDatabases())("report ingest on $name", (target) => {
     const later = randomMachineId();
     await writer.submit(report({ hostId: later }));
     expect(await getHost(database.db, later)).not.toBeNull();
+  });
+
+  it("pages the history for export by id, filtered by host, protocol and time", async () => {
+    const id = randomMachineId();
+    const t0 = Date.now() - 10_000;
+    await ingestReports(database.db, Array.from({ length: 7 }, (_, i) => report({ hostId: id, receivedAt: new Date(t0 + i * 1000), protocol: i % 2 ? "omaha" : "native" })));
+    const seen: number[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await historyPage(database.db, { hostId: id }, after, 3);
+      seen.push(...page.rows.map((r) => r.id));
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(seen).toHaveLength(7);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect((await historyPage(database.db, { hostId: id, protocol: "omaha" }, 0, 100)).rows).toHaveLength(3);
+    expect((await historyPage(database.db, { hostId: id, from: new Date(t0 + 5000) }, 0, 100)).rows).toHaveLength(2);
   });
 });

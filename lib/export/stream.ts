@@ -1,0 +1,46 @@
+import { stringify } from "csv-stringify/sync";
+
+export type ExportFormat = "csv" | "ndjson";
+
+export const EXPORT_CONTENT_TYPE: Record<ExportFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  ndjson: "application/x-ndjson; charset=utf-8",
+};
+
+export interface Page<R> {
+  rows: R[];
+  /** Where the next page starts, or null at the end. */
+  next: number | null;
+}
+
+/**
+ * Streams every row a paged query yields as CSV (header first) or NDJSON, one page in memory at
+ * a time, so a million-row export never holds a million rows. `toRecord` flattens a row into
+ * the exported columns (nested values become JSON text in CSV).
+ */
+export function exportStream<R>(format: ExportFormat, columns: readonly string[], fetchPage: (after: number) => Promise<Page<R>>, toRecord: (row: R) => Record<string, unknown>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let after = 0;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started && format === "csv") controller.enqueue(encoder.encode(stringify([[...columns]])));
+      started = true;
+      const page = await fetchPage(after);
+      if (page.rows.length) {
+        const records = page.rows.map(toRecord);
+        const text = format === "csv" ? stringify(records.map((r) => columns.map((c) => cell(r[c])))) : records.map((r) => JSON.stringify(r)).join("\n") + "\n";
+        controller.enqueue(encoder.encode(text));
+      }
+      if (page.next === null) controller.close();
+      else after = page.next;
+    },
+  });
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
