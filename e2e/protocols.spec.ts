@@ -68,6 +68,10 @@ test("an operator imports releases, targets a channel, and pauses it; a Flatcar 
   await card.getByLabel("Reason").fill("kernel regression on AMD");
   await card.getByRole("button", { name: "Pause" }).click();
   await expect(card).toContainText("paused: kernel regression on AMD");
+  await card.getByRole("button", { name: "History" }).click();
+  const history = card.getByRole("list", { name: `History of ${channel}` });
+  await expect(history).toContainText(`set_target → ${newVersion}`);
+  await expect(history).toContainText(`pause · “kernel regression on AMD”`);
   const held = await request.post("/v1/update/", { headers: { "content-type": "text/xml" }, data: omahaCheck(machineId, oldVersion, channel) });
   expect(await held.text()).toContain('<updatecheck status="noupdate">');
   await page.goto(`/hosts/${machineId}`);

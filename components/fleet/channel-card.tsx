@@ -1,10 +1,35 @@
 "use client";
 
 import { useState } from "react";
-import { usePauseChannel, useSetChannelTarget, type Release } from "../queries/catalog";
+import { useQuery } from "@tanstack/react-query";
+import { channelHistoryQuery, usePauseChannel, useSetChannelTarget, type Release } from "../queries/catalog";
 import type { Channel } from "../queries/fleet";
 import { useCan } from "../session-context";
 import { ErrorText, inputClass } from "../ui/form";
+
+function ChannelHistory({ channelId }: { channelId: string }) {
+  const [open, setOpen] = useState(false);
+  const q = useQuery({ ...channelHistoryQuery(channelId), enabled: open });
+  if (!open) {
+    return (
+      <button type="button" className="text-xs underline" onClick={() => setOpen(true)}>
+        History
+      </button>
+    );
+  }
+  return (
+    <ul aria-label={`History of ${channelId}`} className="space-y-0.5 text-xs text-slate-600">
+      {q.data?.items.map((e) => (
+        <li key={e.id}>
+          {new Date(e.at).toLocaleString()} · {e.actor} · {e.action.replace("channel.", "")}
+          {e.after?.targetVersion ? ` → ${e.after.targetVersion}` : ""}
+          {e.reason ? ` · “${e.reason}”` : ""}
+        </li>
+      ))}
+      {q.data?.items.length === 0 ? <li>No changes yet.</li> : null}
+    </ul>
+  );
+}
 
 /** One channel: its target release, throttled rollout and pause state, with the controls. */
 export function ChannelCard({ channel, releases }: { channel: Channel; releases: Release[] }) {
@@ -68,6 +93,7 @@ export function ChannelCard({ channel, releases }: { channel: Channel; releases:
         </div>
       ) : null}
       <ErrorText error={setTarget.error ?? pause.error} />
+      <ChannelHistory channelId={channel.id} />
     </li>
   );
 }

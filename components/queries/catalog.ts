@@ -107,3 +107,15 @@ export function useBulkPin() {
     },
   });
 }
+
+export interface ChannelEvent {
+  id: number;
+  at: string;
+  action: string;
+  actor: string;
+  reason: string | null;
+  after: { targetVersion?: string | null; paused?: boolean } | null;
+}
+
+export const channelHistoryQuery = (id: string) =>
+  queryOptions({ queryKey: ["catalog", "channel-history", id] as const, queryFn: () => apiFetch<{ items: ChannelEvent[] }>(`/api/v1/channels/${encodeURIComponent(id)}/history`) });

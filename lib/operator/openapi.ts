@@ -128,6 +128,7 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/channels/{id}/target": {
         post: op({ summary: "Point a channel at a release, optionally as a throttled rollout", permission: "fleet:write", params: [idParam], body: schemaOf(ChannelTargetSchema) }),
       },
+      "/api/v1/channels/{id}/history": { get: op({ summary: "A channel's targets, pauses and resumes, with who and why", permission: "fleet:read", params: [idParam] }) },
       "/api/v1/channels/{id}/pause": {
         post: op({ summary: "Pause or resume a channel (reason required)", permission: "fleet:write", params: [idParam], body: schemaOf(ChannelPauseSchema) }),
       },
