@@ -64,3 +64,10 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
   }
   return { status: 500, body: { error: { code: "internal", message: "internal error" } } };
 }
+
+/** Refuses a write based on a stale read: the object changed after the caller loaded it. */
+export function assertUnchanged(current: Date, expected: string | undefined, what: string): void {
+  if (expected !== undefined && current.getTime() !== new Date(expected).getTime()) {
+    throw new AppError("conflict", `${what} was changed by someone else since you loaded it; reload and try again`);
+  }
+}

@@ -75,7 +75,7 @@ export function ChannelCard({ channel, releases }: { channel: Channel; releases:
           <button
             type="button"
             className="rounded border border-slate-300 px-2 py-1"
-            onClick={() => setTarget.mutate({ channelId: channel.id, releaseId: form.releaseId || null, rolloutDurationMinutes: Number(form.minutes) || 0, rolloutStartValue: 0, reason: "" })}
+            onClick={() => setTarget.mutate({ channelId: channel.id, releaseId: form.releaseId || null, rolloutDurationMinutes: Number(form.minutes) || 0, rolloutStartValue: 0, reason: "", expectedUpdatedAt: channel.updatedAt })}
           >
             Set target
           </button>
@@ -86,7 +86,7 @@ export function ChannelCard({ channel, releases }: { channel: Channel; releases:
           <button
             type="button"
             className="rounded border border-slate-300 px-2 py-1"
-            onClick={() => pause.mutate({ channelId: channel.id, paused: !channel.paused, reason }, { onSuccess: () => setReason("") })}
+            onClick={() => pause.mutate({ channelId: channel.id, paused: !channel.paused, reason, expectedUpdatedAt: channel.updatedAt }, { onSuccess: () => setReason("") })}
           >
             {channel.paused ? "Resume" : "Pause"}
           </button>

@@ -20,7 +20,7 @@ function problems(text: string): string[] {
  * A group's rollout policy (maintenance windows in an IANA zone, blackout dates, limits,
  * phases, approvals) as JSON, checked as you type with the server's own schema.
  */
-export function GroupPolicyEditor({ groupId, policy }: { groupId: string; policy: Record<string, unknown> | null }) {
+export function GroupPolicyEditor({ groupId, policy, updatedAt }: { groupId: string; policy: Record<string, unknown> | null; updatedAt: string }) {
   const update = useUpdateGroup();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState(() => JSON.stringify(policy ?? DEFAULT_GROUP_POLICY, null, 2));
@@ -45,7 +45,7 @@ export function GroupPolicyEditor({ groupId, policy }: { groupId: string; policy
           type="button"
           className={buttonClass}
           disabled={issues.length > 0 || update.isPending}
-          onClick={() => update.mutate({ id: groupId, policy: JSON.parse(text) as Record<string, unknown> }, { onSuccess: () => setOpen(false) })}
+          onClick={() => update.mutate({ id: groupId, policy: JSON.parse(text) as Record<string, unknown>, expectedUpdatedAt: updatedAt }, { onSuccess: () => setOpen(false) })}
         >
           Save policy
         </button>

@@ -133,7 +133,7 @@ export function GroupsView() {
                 <td>{g.channelId ?? <span className="text-slate-400">none</span>}</td>
                 <td>
                   <ApprovalCell group={g} />
-                  {canWrite ? <GroupPolicyEditor groupId={g.id} policy={g.policy} /> : null}
+                  {canWrite ? <GroupPolicyEditor groupId={g.id} policy={g.policy} updatedAt={g.updatedAt} /> : null}
                 </td>
                 <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>
               </tr>

@@ -39,7 +39,7 @@ export function useImportReleases() {
 export function useSetChannelTarget() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ channelId, ...input }: { channelId: string; releaseId: string | null; rolloutDurationMinutes: number; rolloutStartValue: number; reason: string }) =>
+    mutationFn: ({ channelId, ...input }: { channelId: string; releaseId: string | null; rolloutDurationMinutes: number; rolloutStartValue: number; reason: string; expectedUpdatedAt?: string }) =>
       postJson(`/api/v1/channels/${encodeURIComponent(channelId)}/target`, input),
     onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.channels() }),
   });
@@ -48,7 +48,7 @@ export function useSetChannelTarget() {
 export function usePauseChannel() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ channelId, ...input }: { channelId: string; paused: boolean; reason: string }) => postJson(`/api/v1/channels/${encodeURIComponent(channelId)}/pause`, input),
+    mutationFn: ({ channelId, ...input }: { channelId: string; paused: boolean; reason: string; expectedUpdatedAt?: string }) => postJson(`/api/v1/channels/${encodeURIComponent(channelId)}/pause`, input),
     onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.channels() }),
   });
 }

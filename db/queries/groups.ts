@@ -2,7 +2,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { channels, groups, hosts } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
-import { AppError } from "@/lib/errors";
+import { AppError, assertUnchanged } from "@/lib/errors";
 import type { OsFamily } from "@/lib/agent/native-report";
 import type { GroupPolicy } from "@/lib/rollout/policy-schema";
 
@@ -31,6 +31,7 @@ export async function listGroups(db: Db) {
       approvalsRequired: groups.approvalsRequired,
       policy: groups.policy,
       createdAt: groups.createdAt,
+      updatedAt: groups.updatedAt,
       hosts: sql<number>`count(${hosts.id})::int`,
     })
     .from(groups)
@@ -67,21 +68,24 @@ export interface GroupPatch {
   requiresApproval?: boolean;
   approvalsRequired?: number;
   policy?: GroupPolicy | null;
+  expectedUpdatedAt?: string;
 }
 
 export async function updateGroup(db: Db, actor: Actor, id: string, patch: GroupPatch) {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(groups).where(eq(groups.id, id)).for("update");
     if (!before) throw new AppError("not_found", "no such group");
+    assertUnchanged(before.updatedAt, patch.expectedUpdatedAt, `group ${id}`);
     if (patch.channelId) {
       const [ch] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, patch.channelId));
       if (!ch) throw new AppError("bad_request", "invalid request: channelId: no such channel", [{ path: "channelId", message: "no such channel" }]);
     }
     // The policy's approval rule and the group's approval columns are one setting.
     const fromPolicy = patch.policy ? { requiresApproval: patch.policy.requiresApproval, approvalsRequired: patch.policy.approvalsRequired } : {};
+    const { expectedUpdatedAt: _expected, ...changes } = patch;
     const [after] = await tx
       .update(groups)
-      .set({ ...patch, ...fromPolicy, policy: patch.policy === undefined ? before.policy : (patch.policy as Record<string, unknown> | null), updatedAt: new Date() })
+      .set({ ...changes, ...fromPolicy, policy: patch.policy === undefined ? before.policy : (patch.policy as Record<string, unknown> | null), updatedAt: new Date() })
       .where(eq(groups.id, id))
       .returning();
     const view = (g: typeof before) => ({ description: g.description, channelId: g.channelId, requiresApproval: g.requiresApproval, approvalsRequired: g.approvalsRequired, policy: g.policy });

@@ -2,7 +2,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { channels, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
-import { AppError } from "@/lib/errors";
+import { AppError, assertUnchanged } from "@/lib/errors";
 import type { NewRelease } from "@/lib/operator/release-schemas";
 
 export type ReleaseRow = typeof releases.$inferSelect;
@@ -62,11 +62,12 @@ export async function setChannelTarget(
   db: Db,
   actor: Actor,
   channelId: string,
-  input: { releaseId: string | null; rolloutDurationMinutes: number; rolloutStartValue: number; reason: string },
+  input: { releaseId: string | null; rolloutDurationMinutes: number; rolloutStartValue: number; reason: string; expectedUpdatedAt?: string },
 ) {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(channels).where(eq(channels.id, channelId)).for("update");
     if (!before) throw new AppError("not_found", "no such channel");
+    assertUnchanged(before.updatedAt, input.expectedUpdatedAt, `channel ${channelId}`);
     let version: string | null = null;
     if (input.releaseId) {
       const [rel] = await tx.select().from(releases).where(eq(releases.id, input.releaseId));
@@ -97,10 +98,11 @@ export async function setChannelTarget(
 }
 
 /** Pause or resume a channel; a reason is required either way. */
-export async function setChannelPaused(db: Db, actor: Actor, channelId: string, paused: boolean, reason: string) {
+export async function setChannelPaused(db: Db, actor: Actor, channelId: string, paused: boolean, reason: string, expectedUpdatedAt?: string) {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(channels).where(eq(channels.id, channelId)).for("update");
     if (!before) throw new AppError("not_found", "no such channel");
+    assertUnchanged(before.updatedAt, expectedUpdatedAt, `channel ${channelId}`);
     const [after] = await tx
       .update(channels)
       .set({ paused, pausedReason: paused ? reason : null, updatedAt: new Date() })

@@ -39,7 +39,11 @@ export type NewRelease = z.output<typeof NewReleaseSchema>;
 
 export const ReleaseImportSchema = z.object({ releases: z.array(NewReleaseSchema).min(1).max(1000) });
 
+/** The `updatedAt` the editor loaded: a change made meanwhile by someone else is refused (409). */
+export const expectedUpdatedAt = z.iso.datetime({ offset: true }).optional();
+
 export const ChannelTargetSchema = z.object({
+  expectedUpdatedAt,
   releaseId: z.uuid().nullable(),
   /** Throttle the rollout (Cincinnati wariness): 0 = everyone at once. */
   rolloutDurationMinutes: z.number().int().min(0).max(60 * 24 * 30).default(0),
@@ -48,6 +52,7 @@ export const ChannelTargetSchema = z.object({
 });
 
 export const ChannelPauseSchema = z.object({
+  expectedUpdatedAt,
   paused: z.boolean(),
   reason: z.string().trim().min(1, "a reason is required").max(500),
 });

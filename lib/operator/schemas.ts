@@ -58,8 +58,10 @@ export const GroupPatchSchema = z
     approvalsRequired: z.number().int().min(1).max(10).optional(),
     /** The rollout policy; errors name the field, e.g. `policy.maintenanceWindows.timeZone`. */
     policy: GroupPolicySchema.nullable().optional(),
+    /** The `updatedAt` the editor loaded: a change made meanwhile is refused (409). */
+    expectedUpdatedAt: z.iso.datetime({ offset: true }).optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, "nothing to change");
+  .refine((p) => Object.keys(p).filter((k) => k !== "expectedUpdatedAt").length > 0, "nothing to change");
 
 export const ExportFormatSchema = z.enum(["csv", "ndjson"]).default("csv");
 

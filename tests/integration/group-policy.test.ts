@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
-import { createGroup, updateGroup } from "@/db/queries/groups";
+import { createGroup, listGroups, updateGroup } from "@/db/queries/groups";
 import { getHost } from "@/db/queries/hosts";
 import { GroupPatchSchema } from "@/lib/operator/schemas";
 import { DEFAULT_GROUP_POLICY } from "@/lib/rollout/policy-schema";
@@ -40,5 +40,19 @@ describe.each(testDatabases())("group rollout policy on $name", (target) => {
     await updateGroup(t.database.db, SYSTEM_ACTOR, "stable", { policy: null });
     invalidatePolicy();
     expect(await (await fetch(`${t.server.url}/v1/update/`, { method: "POST", body: check("6".repeat(32)) })).text()).toContain('<manifest version="4081.2.0">');
+  });
+});
+
+describe.each(testDatabases())("stale edits on $name", (target) => {
+  const t = useTestServer(target, { seed: (db) => createGroup(db, SYSTEM_ACTOR, { id: "edge", description: "", channelId: null }).then(() => undefined) });
+
+  it("a write based on an outdated read is refused, a current one goes through", async () => {
+    const [loaded] = (await listGroups(t.database.db)).groups;
+    const seen = loaded!.updatedAt.toISOString();
+    await updateGroup(t.database.db, SYSTEM_ACTOR, "edge", { description: "first", expectedUpdatedAt: seen });
+    await expect(updateGroup(t.database.db, SYSTEM_ACTOR, "edge", { description: "second", expectedUpdatedAt: seen })).rejects.toMatchObject({ code: "conflict" });
+    const [now] = (await listGroups(t.database.db)).groups;
+    expect(now!.description).toBe("first");
+    await updateGroup(t.database.db, SYSTEM_ACTOR, "edge", { description: "third", expectedUpdatedAt: now!.updatedAt.toISOString() });
   });
 });
