@@ -4,3 +4,4 @@ export * from "./auth";
 export * from "./audit";
 export * from "./ignition";
 export * from "./approvals";
+export * from "./rollouts";
