@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { acquireRebootSlot, releaseRebootSlot } from "@/db/queries/fleetlock";
 import { FleetLockBodySchema, FleetLockError } from "@/lib/fleetlock/request";
 import { AppError } from "@/lib/errors";
+import { dataErrorKind } from "@/lib/db-errors";
+import { unstorableText } from "@/lib/storable-text";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, readBody, sendJson } from "./http-util";
 
@@ -23,6 +25,8 @@ async function readFleetLockBody(req: IncomingMessage) {
   } catch {
     throw new FleetLockError(400, "invalid_body", "body is not valid JSON");
   }
+  const unstorable = unstorableText(json);
+  if (unstorable) throw new FleetLockError(400, "invalid_client_params", `${unstorable.path}: ${unstorable.message}`);
   const parsed = FleetLockBodySchema.safeParse(json);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -33,6 +37,7 @@ async function readFleetLockBody(req: IncomingMessage) {
 
 function sendFleetLockError(res: ServerResponse, err: unknown): void {
   if (err instanceof FleetLockError) return sendJson(res, err.status, { kind: err.kind, value: err.value });
+  if (dataErrorKind(err) === "invalid") return sendJson(res, 400, { kind: "invalid_client_params", value: "a value cannot be stored" });
   sendJson(res, 503, { kind: "unavailable", value: "lock service unavailable, retry later" }, { "retry-after": "5" });
 }
 

@@ -58,3 +58,22 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   }
   return req.socket.remoteAddress ?? null;
 }
+
+/**
+ * Paths Next cannot route sanely: percent-encoding that does not decode to UTF-8 (Next answers
+ * a bare 500) and dot segments (Next resolves them to another route's HTML 404). Browsers never
+ * send either; refusing them here keeps every refusal a JSON 4xx.
+ */
+export function malformedPath(pathname: string): string | null {
+  for (const segment of pathname.split("/")) {
+    if (!segment.includes("%") && segment !== "." && segment !== "..") continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return "malformed percent-encoding in the path";
+    }
+    if (decoded === "." || decoded === "..") return "dot segments are not allowed in the path";
+  }
+  return null;
+}

@@ -6,6 +6,7 @@ import { sha512Hex } from "@/lib/ignition/hash";
 import { placeholders, renderVariables } from "@/lib/ignition/render";
 import { selectAssignment, selectorsFromQuery, type Selectors } from "@/lib/ignition/select";
 import { logger } from "@/lib/log";
+import { unstorableText } from "@/lib/storable-text";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, sendJson } from "./http-util";
 
@@ -26,8 +27,16 @@ function hostIdOf(sel: Selectors): string | null {
  * a selector-less one is the default; 404 only when nothing matches. `{{variables}}` are
  * filled from the request, and what is served must still validate.
  */
+/** Selectors are recorded with each fetch: text Postgres cannot hold is refused up front. */
+function refuseUnstorable(res: ServerResponse, url: URL): boolean {
+  const bad = unstorableText([...url.searchParams], "query");
+  if (bad) sendJson(res, 400, { error: { code: "bad_request", message: `invalid selectors: ${bad.message}` } });
+  return bad !== null;
+}
+
 export async function handleIgnitionSelect(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
+  if (refuseUnstorable(res, url)) return;
   const sel = selectorsFromQuery(url.searchParams);
   const db = deps.database.db;
   const [assignments, configs] = await Promise.all([listAssignments(db), listConfigs(db)]);
@@ -69,6 +78,7 @@ export async function handleIgnitionVersion(req: IncomingMessage, res: ServerRes
   const row = await getConfigVersion(deps.database.db, m[1]!, Number(m[2]));
   if (!row?.rendered || row.draft) return sendJson(res, 404, { error: { code: "not_found", message: "no such config version" } });
   const url = new URL(req.url ?? "/", "http://localhost");
+  if (refuseUnstorable(res, url)) return;
   const sel = selectorsFromQuery(url.searchParams);
   const body = renderFor(res, row.rendered, sel, row.configId, row.version);
   if (body === null) return;

@@ -58,13 +58,21 @@ interface XmlElement {
 
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
+/** XML 1.0's Char production: no NUL or other C0 controls but tab/LF/CR, no surrogates, no U+FFFE/U+FFFF. */
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+// Raw characters XML forbids (lone surrogates cannot arrive raw: UTF-8 decoding replaces them).
+const NON_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
 function decodeAttr(raw: string): string {
   if (!raw.includes("&")) return raw;
   return raw.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|[a-z]+);|&/g, (m, ref: string | undefined) => {
     if (!ref) throw new OmahaRequestError("malformed XML: bare & in an attribute");
     if (ref.startsWith("#")) {
       const cp = ref[1] === "x" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (cp > 0x10ffff || cp === 0) throw new OmahaRequestError("malformed XML: bad character reference");
+      if (!isXmlChar(cp)) throw new OmahaRequestError("malformed XML: bad character reference");
       return String.fromCodePoint(cp);
     }
     const v = PREDEFINED[ref];
@@ -149,6 +157,8 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
   if (xml.length > MAX_OMAHA_BODY) throw new OmahaRequestError(`body larger than ${MAX_OMAHA_BODY} bytes`);
   // DTDs are how entity-expansion and external-entity attacks get in: none are accepted.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new OmahaRequestError("DOCTYPE and ENTITY declarations are not allowed");
+  // Not well-formed XML, and Postgres could not store a NUL anyway.
+  if (NON_XML_CHAR.test(xml)) throw new OmahaRequestError("malformed XML: a character XML does not allow");
   const req = readXml(xml);
   if (req.name !== "request") throw new OmahaRequestError("root element must be <request>");
   const protocol = attr(req, "protocol");

@@ -3,19 +3,38 @@ import { spawn, type ChildProcess } from "node:child_process";
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far (its JSON log). */
+  output(): string;
   stop(): Promise<void>;
 }
 
 /** Starts `server/main.ts --no-ui` as its own OS process and waits until it listens. */
 export function spawnAgentServer(env: Record<string, string>): Promise<ServerProcess> {
+  return spawnServerScript(["server/main.ts", "--no-ui"], env);
+}
+
+/**
+ * Starts a server process that also answers the operator API from its route modules
+ * (tests/helpers/operator-server-main.ts), without needing a production build of the UI.
+ */
+export function spawnOperatorServer(env: Record<string, string>): Promise<ServerProcess> {
+  return spawnServerScript(["tests/helpers/operator-server-main.ts"], env);
+}
+
+function spawnServerScript(args: string[], env: Record<string, string>): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--no-ui"], {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
       cwd: process.cwd(),
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    // Readiness is the "Flotilla listening" info line; a child that never prints it is killed,
+    // not left running.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start (LOG_LEVEL must be info or lower):\n${out}`));
+    }, 60_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const m = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"Flotilla listening"/.exec(out);
@@ -24,6 +43,7 @@ export function spawnAgentServer(env: Record<string, string>): Promise<ServerPro
         resolve({
           url: m[1]!,
           child,
+          output: () => out,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();

@@ -7,7 +7,8 @@ import { isCrossSite } from "@/lib/auth/csrf";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { env } from "@/lib/config/env";
 import { AppError, errorBody, validationError } from "@/lib/errors";
-import { isUnavailableError } from "@/lib/db-errors";
+import { dataErrorKind, isUnavailableError } from "@/lib/db-errors";
+import { unstorableText } from "@/lib/storable-text";
 import { logger } from "@/lib/log";
 import { actorOf, resolvePrincipal, SESSION_COOKIE } from "./auth";
 
@@ -38,6 +39,13 @@ export function clientAddrOf(req: NextRequest): string | null {
 
 export function toResponse(err: unknown): NextResponse {
   if (isUnavailableError(err)) err = new AppError("unavailable", "database unavailable, retry shortly");
+  // A value the database refuses (out of range, not storable) or a lost race for a unique key
+  // is about the request, not the server: logged, but answered 400 / 409.
+  const dataError = err instanceof AppError ? null : dataErrorKind(err);
+  if (dataError) {
+    logger().warn({ err }, "operator request refused by the database");
+    err = dataError === "invalid" ? new AppError("bad_request", "a value in the request is out of range or cannot be stored") : new AppError("conflict", "conflicts with a concurrent change; reload and try again");
+  }
   if (!(err instanceof AppError)) logger().error({ err }, "operator request failed");
   const { status, body } = errorBody(err);
   return NextResponse.json(body, { status, headers: status === 503 ? { "retry-after": "5" } : {} });
@@ -58,11 +66,21 @@ export async function readJson(req: NextRequest): Promise<unknown> {
   const text = await req.text();
   if (text.length > MAX_JSON_BODY) throw new AppError("payload_too_large", "body larger than 1 MiB");
   if (text.trim() === "") return {};
+  let json: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    json = JSON.parse(text) as unknown;
   } catch {
     throw new AppError("bad_request", "body is not valid JSON");
   }
+  const bad = unstorableText(json);
+  if (bad) throw new AppError("bad_request", `invalid request: ${bad.path}: ${bad.message}`, [bad]);
+  return json;
+}
+
+/** Path parameters and the query string must be text Postgres can hold (no NUL, no lone surrogates). */
+function assertStorableInput(req: NextRequest, params: Params): void {
+  const bad = unstorableText(params, "path") ?? unstorableText([...req.nextUrl.searchParams], "query");
+  if (bad) throw new AppError("bad_request", `invalid request: ${bad.path}: ${bad.message}`, [bad]);
 }
 
 /**
@@ -78,13 +96,15 @@ export function route<P extends Params = Params>(opts: Options, handler: (ctx: R
       if (!can(principal.role, opts.permission)) {
         throw new AppError("forbidden", `role ${principal.role} may not do this (needs ${opts.permission})`);
       }
+      const params = await segment.params;
+      assertStorableInput(req, params);
       const clientAddr = clientAddrOf(req);
       const result = await handler({
         req,
         db: await getDb(),
         principal,
         actor: actorOf(principal, clientAddr),
-        params: await segment.params,
+        params,
         clientAddr,
         async body(schema) {
           const parsed = schema.safeParse(await readJson(req));
