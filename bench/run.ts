@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { runHistoryBench } from "./history";
 import { runLoad } from "./load";
 import { getText } from "./processes";
 import { busiestProfile, formatProfile } from "./profile-summary";
@@ -15,6 +16,7 @@ import { profileDir, redact, TARGET_NAMES, TARGETS, type StartedTarget, type Tar
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE = `usage: npm run bench -- [--duration 15] [--connections 64] [--only baseline,pglite,postgres]
                       [--scenarios native-report,omaha,graph] [--warmup 2] [--pool 100000] [--cpu-prof]
+       npm run bench -- --history [--history-db flotilla_bench_1m]   (read side on 1M seeded hosts)
 --only takes target and scenario names (e.g. --only postgres,omaha); --scenarios only scenarios.
 env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_LOG_LEVEL,
      BENCH_SERVER_NODE_ARGS (extra node flags for the Flotilla children),
@@ -31,6 +33,9 @@ interface BenchOptions {
   scenarios: ScenarioName[];
   cpuProf: boolean;
   postgresUrl: string;
+  /** Read-side set (bench/history.ts) instead of the agent load scenarios. */
+  history: boolean;
+  historyDb: string;
 }
 
 function fail(message: string): never {
@@ -58,6 +63,8 @@ function parseOptions(argv: string[]): BenchOptions {
         only: { type: "string" },
         scenarios: { type: "string" },
         "cpu-prof": { type: "boolean", default: false },
+        history: { type: "boolean", default: false },
+        "history-db": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -91,6 +98,8 @@ function parseOptions(argv: string[]): BenchOptions {
     only: targets.length ? targets : [...TARGET_NAMES],
     scenarios: scenarios.length ? SCENARIO_NAMES.filter((n) => scenarios.includes(n)) : [...SCENARIO_NAMES],
     cpuProf: v["cpu-prof"],
+    history: v.history,
+    historyDb: v["history-db"] ?? "flotilla_bench_1m",
     postgresUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   };
 }
@@ -211,6 +220,13 @@ async function main(): Promise<number> {
     ...(cpuProfDir ? { cpuProfDir } : {}),
   };
   process.chdir(ROOT); // migrations are found relative to the working directory
+  if (opts.history) {
+    log(`Flotilla history bench on ${redact(opts.postgresUrl)} → database ${opts.historyDb}`);
+    const r = await runHistoryBench({ root: ROOT, serverUrl: opts.postgresUrl, database: opts.historyDb, hosts: 1_000_000, days: 30, iterations: 30, log });
+    fs.mkdirSync(path.join(ROOT, "bench-results"), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, "bench-results", "history.json"), JSON.stringify({ at: new Date().toISOString(), ...r }, null, 2));
+    return r.met ? 0 : 1;
+  }
   const scenarios: Scenario[] = allScenarios({ poolSize: opts.poolSize, seed: 1 }).filter((s) => opts.scenarios.includes(s.name));
   log(`Flotilla bench: ${opts.scenarios.join(", ")} on ${opts.only.join(", ")} · ${opts.durationSeconds} s each (+${opts.warmupSeconds} s warm-up) · ${opts.connections} connections · ${opts.poolSize.toLocaleString("en-US")} distinct hosts`);
   if (opts.only.includes("postgres")) log(`Postgres: ${redact(opts.postgresUrl)}`);

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { HistoryCharts } from "../history/history-charts";
 import { overviewQuery } from "../queries/fleet";
 import { BarList } from "../ui/bar-list";
 import { ErrorText } from "../ui/form";
@@ -31,6 +32,7 @@ export function Overview() {
         <Stat label="Not seen for 24 h" value={data.stale} href={hostsWith("stale", "true")} tone="bad" />
         <Stat label="Failing health checks" value={data.unhealthy} href="/hosts" tone="bad" />
       </div>
+      <HistoryCharts />
       <div className="grid gap-4 md:grid-cols-3">
         <BarList title="By version" rows={data.byVersion} href={(k) => hostsWith("version", k)} />
         <BarList title="By update state" rows={data.byState} href={(k) => hostsWith("state", k)} />

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { rowsOf } from "../client";
 import { auditLog } from "../schema/audit";
@@ -67,6 +67,9 @@ export interface AuditFilter {
   actor?: string;
   targetType?: string;
   targetId?: string;
+  /** Time range [from, to) ("who paused stable last Tuesday"). */
+  from?: Date;
+  to?: Date;
   beforeId?: number;
   limit: number;
 }
@@ -77,6 +80,8 @@ export async function listAudit(db: Db, f: AuditFilter) {
   if (f.actor) where.push(eq(auditLog.actorEmail, f.actor.toLowerCase()));
   if (f.targetType) where.push(eq(auditLog.targetType, f.targetType));
   if (f.targetId) where.push(eq(auditLog.targetId, f.targetId));
+  if (f.from) where.push(gte(auditLog.at, f.from));
+  if (f.to) where.push(lt(auditLog.at, f.to));
   if (f.beforeId) where.push(lt(auditLog.id, f.beforeId));
   const rows = await db
     .select()
@@ -120,6 +125,8 @@ export async function auditPage(db: Db, f: Omit<AuditFilter, "beforeId" | "limit
   if (f.actor) where.push(eq(auditLog.actorEmail, f.actor.toLowerCase()));
   if (f.targetType) where.push(eq(auditLog.targetType, f.targetType));
   if (f.targetId) where.push(eq(auditLog.targetId, f.targetId));
+  if (f.from) where.push(gte(auditLog.at, f.from));
+  if (f.to) where.push(lt(auditLog.at, f.to));
   const rows = await db.select().from(auditLog).where(and(...where)).orderBy(asc(auditLog.id)).limit(limit);
   return { rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null };
 }

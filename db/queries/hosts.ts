@@ -1,3 +1,4 @@
+import { fleetCounts } from "./history-charts";
 import { and, asc, desc, eq, gt, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
@@ -59,7 +60,17 @@ export async function listHosts(db: Db, q: HostQuery): Promise<{ items: HostRow[
     // Row comparison keeps the (col, id) index usable for both directions.
     where.push(dir === "desc" ? sql`(${col}, ${hosts.id}) < (${v}, ${c.id})` : sql`(${col}, ${hosts.id}) > (${v}, ${c.id})`);
   }
-  const order = dir === "desc" ? [desc(col), desc(hosts.id)] : [asc(col), asc(hosts.id)];
+  // The last-seen indexes are (…, last_seen_at DESC NULLS LAST, id DESC NULLS LAST): the ORDER BY
+  // must say the same (plain DESC means NULLS FIRST), or Postgres sorts every matching row
+  // instead of reading 51 from the index (1 s vs 8 ms for a group of 75,000 at 1 M hosts).
+  const order =
+    q.sort === "lastSeen"
+      ? dir === "desc"
+        ? [sql`${col} desc nulls last`, sql`${hosts.id} desc nulls last`]
+        : [sql`${col} asc nulls first`, sql`${hosts.id} asc nulls first`]
+      : dir === "desc"
+        ? [desc(col), desc(hosts.id)]
+        : [asc(col), asc(hosts.id)];
   const rows = await db
     .select()
     .from(hosts)
@@ -139,28 +150,15 @@ async function bucket(db: Db, column: AnyPgColumn, limit = 50): Promise<Bucket[]
   return rows.map((r) => ({ key: r.key ?? "(none)", count: r.count }));
 }
 
+/**
+ * The overview. Counts come from the fleet_state_counts rollup (kept by the ingest statement)
+ * so the page costs the same at a million hosts; only "stale" depends on the clock and is
+ * counted on hosts_last_seen_idx.
+ */
 export async function fleetOverview(db: Db): Promise<FleetOverview> {
   const cutoff = new Date(Date.now() - STALE_AFTER_MS);
-  const [totals] = await db
-    .select({
-      total: sql<number>`count(*)::int`,
-      inError: sql<number>`count(*) FILTER (WHERE ${hosts.updateState} = 'error')::int`,
-      rolledBack: sql<number>`count(*) FILTER (WHERE ${hosts.updateState} = 'rolled_back')::int`,
-      stale: sql<number>`count(*) FILTER (WHERE ${hosts.lastSeenAt} < ${cutoff})::int`,
-      unhealthy: sql<number>`count(*) FILTER (WHERE NOT ${hosts.healthOk})::int`,
-    })
-    .from(hosts);
-  const byVersion = await bucket(db, hosts.osVersion);
-  const byOs = await bucket(db, hosts.osFamily);
-  const byState = await bucket(db, hosts.updateState);
-  const groupRows = await db
-    .select({ key: hosts.groupId, channel: groups.channelId, count: sql<number>`count(*)::int` })
-    .from(hosts)
-    .leftJoin(groups, eq(groups.id, hosts.groupId))
-    .groupBy(hosts.groupId, groups.channelId)
-    .orderBy(sql`3 DESC`, hosts.groupId)
-    .limit(100);
-  const byChannel = (await bucket(db, hosts.channelId)).map((b) => (b.key === "(none)" ? { ...b, key: "(no channel)" } : b));
+  const counts = await fleetCounts(db);
+  const [stale] = await db.select({ n: sql<number>`count(*)::int` }).from(hosts).where(lt(hosts.lastSeenAt, cutoff));
   const errorHosts = await db
     .select({ id: hosts.id, hostname: hosts.hostname, osVersion: hosts.osVersion, errorCode: hosts.errorCode, errorMessage: hosts.errorMessage, lastSeenAt: hosts.lastSeenAt })
     .from(hosts)
@@ -174,16 +172,16 @@ export async function fleetOverview(db: Db): Promise<FleetOverview> {
     .orderBy(desc(hosts.lastSeenAt), desc(hosts.id))
     .limit(10);
   return {
-    total: totals?.total ?? 0,
-    inError: totals?.inError ?? 0,
-    rolledBack: totals?.rolledBack ?? 0,
-    stale: totals?.stale ?? 0,
-    unhealthy: totals?.unhealthy ?? 0,
-    byVersion,
-    byOs,
-    byState,
-    byGroup: groupRows.map((g) => ({ key: g.key, channel: g.channel, count: g.count })),
-    byChannel,
+    total: counts.total,
+    inError: counts.inError,
+    rolledBack: counts.rolledBack,
+    stale: stale?.n ?? 0,
+    unhealthy: counts.unhealthy,
+    byVersion: counts.byVersion,
+    byOs: counts.byOs,
+    byState: counts.byState,
+    byGroup: counts.byGroup,
+    byChannel: counts.byChannel,
     errorHosts,
     staleHosts,
   };
