@@ -44,6 +44,8 @@ export default defineConfig({
       FLOTILLA_ENROLLMENT_TOKEN: E2E_ENROLLMENT_TOKEN,
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
+      // Rollouts advance within a second of being ready, so tests watch them move.
+      FLOTILLA_ROLLOUT_TICK_SECONDS: "1",
     },
   },
 });

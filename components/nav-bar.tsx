@@ -8,8 +8,10 @@ import { useCan, useSession } from "./session-context";
 const LINKS = [
   { href: "/", label: "Overview", permission: "fleet:read" },
   { href: "/hosts", label: "Hosts", permission: "fleet:read" },
+  { href: "/history", label: "History", permission: "fleet:read" },
   { href: "/groups", label: "Groups & channels", permission: "fleet:read" },
   { href: "/releases", label: "Releases", permission: "fleet:read" },
+  { href: "/rollouts", label: "Rollouts", permission: "fleet:read" },
   { href: "/pins", label: "Pins", permission: "fleet:read" },
   { href: "/reboots", label: "Reboot slots", permission: "fleet:read" },
   { href: "/configs", label: "Ignition", permission: "fleet:read" },

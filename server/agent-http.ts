@@ -4,11 +4,12 @@ import { ping } from "@/db/client";
 import type { IngestReport } from "@/db/queries/ingest";
 import { QueueFullError, type ReportWriter } from "@/db/report-writer";
 import { NativeReportSchema, nextReportDelay, type NativeReportResponse } from "@/lib/agent/native-report";
-import { isUnavailableError } from "@/lib/db-errors";
+import { dataErrorKind, isUnavailableError } from "@/lib/db-errors";
+import { unstorableText } from "@/lib/storable-text";
 import { AppError, validationError } from "@/lib/errors";
 import { directiveFor } from "@/lib/agent/directive";
 import { decideUpdate } from "@/lib/update/decide";
-import { resolveChannel } from "@/lib/update/policy";
+import { resolveChannel, resolveGroup } from "@/lib/update/policy";
 import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
 import type { EnrollmentAuth } from "./enrollment-auth";
@@ -65,7 +66,11 @@ export function createAgentRouter(deps: AgentDeps) {
       return true;
     }
     handler(req, res, deps).catch((err: unknown) => {
-      const mapped = isUnavailableError(err) ? new AppError("unavailable", "database unavailable, retry later") : err;
+      const mapped = isUnavailableError(err)
+        ? new AppError("unavailable", "database unavailable, retry later")
+        : dataErrorKind(err) === "invalid"
+          ? new AppError("bad_request", "a value in the request cannot be stored")
+          : err;
       if (!(mapped instanceof AppError)) logger().error({ err, route: pathname }, "agent request failed");
       if (!res.headersSent) sendError(res, mapped);
     });
@@ -90,6 +95,8 @@ function routeOf(path: string, omahaToken: string | undefined): string | null {
 /** Database failures become 503 + Retry-After: agents back off and retry, nothing is lost. */
 function unavailable(err: unknown): AppError {
   if (err instanceof QueueFullError) return new AppError("unavailable", "server busy, retry later");
+  // The writer retries a refused row alone, so a data error here is this report's own fault.
+  if (dataErrorKind(err) === "invalid") return new AppError("bad_request", "the report holds a value the database cannot store");
   logger().warn({ err: err instanceof Error ? err.message : String(err) }, "report not stored");
   return new AppError("unavailable", "database unavailable, retry later");
 }
@@ -107,21 +114,24 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
   }
   const raw = await readBody(req);
   const text = raw.toString("utf8");
-  // Postgres text cannot hold NUL; refuse it here rather than fail a whole ingest batch.
-  if (text.includes("\\u0000")) throw new AppError("bad_request", "NUL characters (\\u0000) are not allowed");
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new AppError("bad_request", `body is not valid JSON: ${err instanceof Error ? err.message : "parse error"}`);
   }
+  // Postgres cannot hold NUL or lone surrogates; refuse them here rather than in the ingest batch.
+  const unstorable = unstorableText(json);
+  if (unstorable) throw new AppError("bad_request", `invalid report: ${unstorable.path}: ${unstorable.message}`, [unstorable]);
   const parsed = NativeReportSchema.safeParse(json);
   if (!parsed.success) throw validationError(parsed.error, "report");
   const r = parsed.data;
   const policy = await deps.policy.get();
+  // An operator's label assignment wins over the group the agent asked for.
+  const group = resolveGroup(policy, r.group, r.labels);
   // Like an Omaha track, the group name also names a channel when the group has none.
-  const channel = resolveChannel(policy, r.os.family, r.group, r.group);
-  const decision = await gateOffer(deps, policy, decideUpdate(policy, channel, { id: r.machineId, groupId: r.group, version: r.os.version, arch: r.os.arch }), { id: r.machineId, groupId: r.group });
+  const channel = resolveChannel(policy, r.os.family, group, r.group);
+  const decision = await gateOffer(deps, policy, decideUpdate(policy, channel, { id: r.machineId, groupId: group, version: r.os.version, arch: r.os.arch, updateState: r.state }), { id: r.machineId, groupId: group });
   const directive = directiveFor(decision, { slot: r.slot ?? null, previousVersion: r.previousVersion ?? null });
   const report: IngestReport = {
     hostId: r.machineId,
@@ -140,13 +150,15 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
     errorMessage: r.error?.message ?? null,
     health: r.health,
     labels: r.labels,
-    groupId: r.group,
+    groupId: group,
     channelId: channel?.id ?? null,
     offeredVersion: decision.kind === "offer" ? decision.release.version : null,
+    rollout: decision.kind === "offer" ? (decision.rollout ?? null) : null,
     holdReason: decision.kind === "hold" ? decision.detail : null,
     agentVersion: r.agent ? `${r.agent.name}/${r.agent.version}` : null,
     clientAddr: clientAddress(req, deps.trustProxy),
     detail: {
+      ...(group !== r.group ? { requestedGroup: r.group } : {}),
       ...(r.slot ? { slot: r.slot } : {}),
       ...(r.deploymentId ? { deploymentId: r.deploymentId } : {}),
       ...(r.health.length ? { health: r.health } : {}),

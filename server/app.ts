@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { processDatabase, setProcessDatabase, type Database } from "@/db/client";
 import { hostsByState } from "@/db/queries/hosts";
 import { ReportWriter } from "@/db/report-writer";
@@ -8,8 +9,11 @@ import { logger } from "@/lib/log";
 import { createAgentRouter } from "./agent-http";
 import { bootstrapAdmin } from "./bootstrap";
 import { EnrollmentAuth } from "./enrollment-auth";
+import { startRetentionJob } from "./history-retention";
+import { malformedPath, sendJson } from "./http-util";
 import { createMetrics, routeLabel } from "./metrics";
 import { PolicyCache } from "./policy-cache";
+import { startRolloutEngine } from "./rollout-engine";
 
 export interface RunningServer {
   url: string;
@@ -17,7 +21,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+export type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
 export interface StartOptions {
   env: Env;
@@ -26,6 +30,26 @@ export interface StartOptions {
   dev?: boolean;
   /** An already opened database (tests); otherwise opened from env. */
   database?: Database;
+  /**
+   * Serves what the agent router does not, in place of Next (tests mount the operator API's
+   * route modules this way, without a production build).
+   */
+  fallback?: NextHandler;
+}
+
+/**
+ * Requests Node's own parser refuses (headers past the size limit, a malformed request line)
+ * get the same JSON error body as every other refusal instead of a bare status line.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const message = status === 431 ? "request headers too large" : status === 408 ? "request timed out" : "malformed HTTP request";
+  const body = JSON.stringify({ error: { code: "bad_request", message } });
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /**
@@ -40,24 +64,26 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   log.info({ database: database.kind, dataDir: database.kind === "pglite" ? env.FLOTILLA_DATA_DIR : undefined }, "database ready");
 
   const metrics = createMetrics(() => hostsByState(database.db));
+  const retention = startRetentionJob(database.db, env.FLOTILLA_HISTORY_RETENTION_DAYS);
   // PGlite has one connection, so one batch at a time; Postgres takes a few in parallel.
   const writer = new ReportWriter(database.db, database.kind === "pglite" ? 1 : Math.max(1, Math.min(4, env.FLOTILLA_DB_POOL_SIZE - 2)), {
     onBatch: (size) => metrics.batchSize.observe(size),
   });
+  const policy = new PolicyCache(database.db);
   const agentRouter = createAgentRouter({
     database,
     writer,
     auth: new EnrollmentAuth(database.db, env.FLOTILLA_ENROLLMENT_TOKEN),
     metrics,
-    policy: new PolicyCache(database.db),
+    policy,
     omahaPathToken: env.FLOTILLA_OMAHA_PATH_TOKEN,
     reportIntervalSeconds: env.FLOTILLA_REPORT_INTERVAL_SECONDS,
     trustProxy: env.FLOTILLA_TRUST_PROXY,
   });
 
-  let nextHandler: NextHandler | undefined;
+  let nextHandler: NextHandler | undefined = opts.fallback;
   let closeNext: (() => Promise<void>) | undefined;
-  if (opts.ui) {
+  if (opts.ui && !nextHandler) {
     const { default: next } = await import("next");
     const app = next({ dev: opts.dev ?? false, dir: process.cwd(), hostname: "localhost", port: env.PORT });
     await app.prepare();
@@ -70,6 +96,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
     if (agentRouter(req, res, pathname)) return;
+    const badPath = malformedPath(pathname);
+    if (badPath) {
+      req.resume();
+      return sendJson(res, 400, { error: { code: "bad_request", message: badPath } });
+    }
     if (!nextHandler) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"not found"}}');
       return;
@@ -90,6 +121,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  server.on("clientError", answerClientError);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
@@ -101,18 +133,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   await bootstrapAdmin(database.db, env, env.FLOTILLA_PUBLIC_URL ?? url);
+  const stopEngine = startRolloutEngine(database.db, env.FLOTILLA_ROLLOUT_TICK_SECONDS * 1000, () => policy.invalidate());
   log.info({ url, ui: opts.ui }, "Flotilla listening");
 
   return {
     url,
     database,
     async close() {
+      await stopEngine();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       // Everything acknowledged is already committed; this only lets queued reports finish.
       await writer.drain();
+      await retention.stop();
       await closeNext?.();
       // A database handed in by the caller is the caller's to close.
       if (!opts.database) await database.close();

@@ -9,7 +9,8 @@ import { clientAddress, sendJson } from "./http-util";
 import { gateOffer } from "./offer-gate";
 
 function graphError(res: ServerResponse, status: number, kind: string, value: string): void {
-  sendJson(res, status, { kind, value });
+  // Like every other 503: Zincati and proxies learn when to come back.
+  sendJson(res, status, { kind, value }, status === 503 ? { "retry-after": "5" } : {});
 }
 
 /**
@@ -32,18 +33,20 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   const releases = channel ? (policy.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) : [];
   const now = new Date();
   const pin = activePin(policy, hostId ?? "", q.group, now);
-  const targetVersion = pin?.version ?? (channel?.targetReleaseId ? (policy.releases.get(channel.targetReleaseId)?.version ?? null) : null);
+  let decision = hostId && q.os_version ? decideUpdate(policy, channel, { id: hostId, groupId: q.group, version: q.os_version, arch }, now) : null;
+  // What the host is led to: the decision's offer (a pin, the group's rollout), else the pin or the channel target.
+  const targetVersion =
+    decision?.kind === "offer" ? decision.release.version : (pin?.version ?? (channel?.targetReleaseId ? (policy.releases.get(channel.targetReleaseId)?.version ?? null) : null));
   let graph = buildGraph({ releases, channel, wariness, now, targetVersion, pinned: pin !== null });
 
-  if (hostId && q.os_version) {
-    let decision = decideUpdate(policy, channel, { id: hostId, groupId: q.group, version: q.os_version, arch }, now);
+  if (hostId && q.os_version && decision) {
     // A hold (paused, pinned here, outside the maintenance window, recalled, …) is a graph
     // without a way on for this host.
     if (decision.kind === "hold") graph = buildGraph({ releases, channel, wariness, now, targetVersion: null });
     let next = q.os_checksum ? nextUpdate(graph, q.os_checksum.toLowerCase()) : null;
     if (next) {
       // The graph is the offer: in a limited group the host needs an update slot for it.
-      const gated = await gateOffer(deps, policy, { kind: "offer", release: releases.find((r) => r.version === next!.version)!, pinned: pin !== null, rollback: false }, { id: hostId, groupId: q.group });
+      const gated = await gateOffer(deps, policy, { kind: "offer", release: releases.find((r) => r.version === next!.version)!, pinned: pin !== null, rollback: false, ...(decision.kind === "offer" && decision.rollout && decision.release.version === next.version ? { rollout: decision.rollout } : {}) }, { id: hostId, groupId: q.group });
       if (gated.kind === "hold") {
         decision = gated;
         graph = buildGraph({ releases, channel, wariness, now, targetVersion: null });
@@ -76,6 +79,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
       wariness,
       offeredVersion: next?.version ?? null,
       holdReason,
+      rollout: next && decision.kind === "offer" && decision.release.version === next.version ? (decision.rollout ?? null) : null,
       detail: { stream: q.stream, ...(next ? { offered: next.version } : { hold: holdReason }) },
     };
     try {

@@ -6,6 +6,7 @@ import { omahaOutcome } from "@/lib/omaha/lifecycle";
 import { MAX_OMAHA_BODY, OmahaRequestError, parseOmahaRequest, type OmahaApp } from "@/lib/omaha/request";
 import { buildOmahaResponse, unknownAppResponse, type OmahaAppAnswer, type OmahaOffer } from "@/lib/omaha/response";
 import { AppError } from "@/lib/errors";
+import { dataErrorKind } from "@/lib/db-errors";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, readBody } from "./http-util";
 import { gateOffer } from "./offer-gate";
@@ -72,7 +73,9 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
   }
   try {
     await Promise.all(reports.map((r) => deps.writer.submit(r)));
-  } catch {
+  } catch (err) {
+    // A row the database refuses (it was retried alone) is this request's fault, not an outage.
+    if (dataErrorKind(err) === "invalid") return sendXmlError(res, 400, "request holds a value that cannot be stored");
     // Not stored means not acknowledged: update_engine retries a failed request later.
     return sendXmlError(res, 503, "database unavailable, retry later", { "retry-after": "60" });
   }
@@ -116,6 +119,7 @@ function toReport(
     firstVersion: app.alephVersion,
     offeredVersion: offer?.version ?? null,
     holdReason: app.updateCheck ? hold : null,
+    rollout: offer && decision?.kind === "offer" ? (decision.rollout ?? null) : null,
     detail: {
       ...(app.events.length ? { events: app.events.map((e, i) => ({ ...e, name: outcome.eventNames[i] })) } : {}),
       ...(app.updateCheck ? { updateCheck: offer ? { offered: offer.version } : { hold } } : {}),

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { approvalsQuery, useVote, type ApprovalRequest } from "../queries/approvals";
@@ -26,7 +27,15 @@ function RequestCard({ r }: { r: ApprovalRequest }) {
       <div className="flex flex-wrap items-center gap-2">
         <span className={`rounded px-1.5 text-xs ${STATUS_STYLE[r.status]}`}>{r.status}</span>
         <span className="font-medium">
-          {r.subjectType === "ignition_publish" ? "Publish Ignition config" : r.subjectType} {r.subjectId}
+          {r.subjectType === "rollout" ? (
+            <Link className="text-brand underline" href={`/rollouts/${r.subjectId}`}>
+              Rollout of {String(r.plan.version)} to group {String(r.plan.groupId)}
+            </Link>
+          ) : (
+            <>
+              {r.subjectType === "ignition_publish" ? "Publish Ignition config" : r.subjectType} {r.subjectId}
+            </>
+          )}
         </span>
         <span className="text-sm text-slate-500">
           requested by {r.requestedByEmail} · {new Date(r.createdAt).toLocaleString()} · {approvals}/{r.approvalsRequired} approvals
@@ -42,7 +51,7 @@ function RequestCard({ r }: { r: ApprovalRequest }) {
           </li>
         ))}
       </ul>
-      {r.status === "pending" && canApprove ? (
+      {r.status === "pending" && (own || canApprove) ? (
         own ? (
           <p className="text-sm text-slate-500">You requested this change: another approver must decide.</p>
         ) : voted ? (

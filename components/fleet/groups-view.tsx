@@ -8,6 +8,8 @@ import { releasesQuery } from "../queries/catalog";
 import { channelsQuery, groupsQuery, useCreateChannel, useCreateGroup, useUpdateGroup, type GroupList } from "../queries/fleet";
 import { ChannelCard } from "./channel-card";
 import { GroupPolicyEditor } from "./group-policy-editor";
+import { rolloutsQuery } from "../queries/rollouts";
+import { RolloutStatusBadge } from "../rollouts/rollout-status";
 import { useCan } from "../session-context";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
@@ -72,6 +74,40 @@ function NewGroupForm({ channels, initialId }: { channels: string[]; initialId: 
   );
 }
 
+/** "site=berlin, gpu=true" ⇄ { site: "berlin", gpu: "true" }; null when empty. */
+function parseSelector(text: string): Record<string, string> | null {
+  const pairs = text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => p.split("=").map((x) => x.trim()) as [string, string?]);
+  return pairs.length ? Object.fromEntries(pairs.map(([k, v]) => [k, v ?? ""])) : null;
+}
+
+/** Hosts whose labels match are assigned to the group, whatever group they ask for. */
+function LabelSelectorCell({ group }: { group: GroupList["groups"][number] }) {
+  const canWrite = useCan("fleet:write");
+  const update = useUpdateGroup();
+  const text = Object.entries(group.labelSelector ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  if (!canWrite) return <span className="font-mono text-xs">{text || "—"}</span>;
+  return (
+    <span>
+      <input
+        aria-label={`Label selector for ${group.id}`}
+        className="w-36 rounded border border-slate-300 px-1 font-mono text-xs"
+        placeholder="site=berlin"
+        defaultValue={text}
+        onBlur={(e) => {
+          if (e.target.value.trim() !== text) update.mutate({ id: group.id, labelSelector: parseSelector(e.target.value) });
+        }}
+      />
+      <ErrorText error={update.error} />
+    </span>
+  );
+}
+
 /** Whether changes reaching this group need approvals, and how many. */
 function ApprovalCell({ group }: { group: GroupList["groups"][number] }) {
   const canWrite = useCan("fleet:write");
@@ -108,6 +144,8 @@ export function GroupsView() {
   const releases = useQuery(releasesQuery());
   const canWrite = useCan("fleet:write");
   const channelIds = channels.data?.items.map((c) => c.id) ?? [];
+  const live = useQuery(rolloutsQuery("live=true"));
+  const rolloutOf = new Map((live.data?.rollouts ?? []).map((r) => [r.groupId, r]));
   return (
     <div className="grid gap-6 md:grid-cols-2">
       <section aria-label="Groups" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
@@ -119,6 +157,8 @@ export function GroupsView() {
               <th className="py-1">Group</th>
               <th>Channel</th>
               <th>Approval</th>
+              <th title="hosts with these labels join the group">Labels</th>
+              <th>Rollout</th>
               <th className="text-right">Hosts</th>
             </tr>
           </thead>
@@ -135,6 +175,18 @@ export function GroupsView() {
                   <ApprovalCell group={g} />
                   {canWrite ? <GroupPolicyEditor groupId={g.id} policy={g.policy} updatedAt={g.updatedAt} /> : null}
                 </td>
+                <td>
+                  <LabelSelectorCell group={g} />
+                </td>
+                <td>
+                  {rolloutOf.get(g.id) ? (
+                    <Link className="text-brand hover:underline" href={`/rollouts/${rolloutOf.get(g.id)!.id}`}>
+                      {rolloutOf.get(g.id)!.version} <RolloutStatusBadge status={rolloutOf.get(g.id)!.status} />
+                    </Link>
+                  ) : (
+                    <span className="text-slate-400">none</span>
+                  )}
+                </td>
                 <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>
               </tr>
             ))}
@@ -143,6 +195,8 @@ export function GroupsView() {
                 <td className="py-1">
                   {g.id} <span className="text-xs text-amber-700">(asked for by hosts, not defined)</span>
                 </td>
+                <td />
+                <td />
                 <td />
                 <td />
                 <td className="text-right tabular-nums">{g.hosts.toLocaleString()}</td>

@@ -2,10 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import { pinsQuery, useRemovePin } from "../queries/catalog";
 import { useCan } from "../session-context";
 import { DataTable } from "../ui/data-table";
-import { ErrorText } from "../ui/form";
+import { ErrorText, inputClass } from "../ui/form";
 import { PinForm } from "./pin-form";
 
 const WEEK = 7 * 86_400_000;
@@ -14,12 +15,23 @@ export function PinsView() {
   const q = useQuery(pinsQuery());
   const remove = useRemovePin();
   const canWrite = useCan("fleet:write");
+  const [show, setShow] = useState<"all" | "expiring" | "not_converged">("all");
+  const expiresSoon = (p: { expiresAt: string | null }) => p.expiresAt !== null && new Date(p.expiresAt).getTime() - new Date(q.dataUpdatedAt).getTime() < WEEK;
+  const items = (q.data?.items ?? []).filter((p) => (show === "expiring" ? expiresSoon(p) : show === "not_converged" ? p.notConverged > 0 : true));
   return (
     <div className="space-y-6">
       <ErrorText error={q.error ?? remove.error} />
-      <DataTable label="Pins" columns={[{ label: "Pinned" }, { label: "Version" }, { label: "Owner" }, { label: "Reason" }, { label: "Expires" }, { label: "Hosts", align: "right" }, { label: "Not converged", align: "right" }, { label: "" }]} empty="Nothing is pinned." isEmpty={q.data?.items.length === 0}>
-            {q.data?.items.map((p) => {
-              const soon = p.expiresAt !== null && new Date(p.expiresAt).getTime() - new Date(q.dataUpdatedAt).getTime() < WEEK;
+      <label className="flex items-center gap-2 text-sm">
+        Show
+        <select aria-label="Show pins" className={`${inputClass} w-64`} value={show} onChange={(e) => setShow(e.target.value as typeof show)}>
+          <option value="all">all pins</option>
+          <option value="expiring">expiring within 7 days</option>
+          <option value="not_converged">with hosts not converged</option>
+        </select>
+      </label>
+      <DataTable label="Pins" columns={[{ label: "Pinned" }, { label: "Version" }, { label: "Owner" }, { label: "Reason" }, { label: "Expires" }, { label: "Hosts", align: "right" }, { label: "Not converged", align: "right" }, { label: "" }]} empty={show === "all" ? "Nothing is pinned." : "No pin matches."} isEmpty={q.isSuccess && items.length === 0}>
+            {items.map((p) => {
+              const soon = expiresSoon(p);
               return (
                 <tr key={p.id}>
                   <td className="px-3 py-1.5">

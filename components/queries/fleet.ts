@@ -60,7 +60,7 @@ export interface Channel {
   updatedAt: string;
 }
 export interface GroupList {
-  groups: Array<{ id: string; description: string; channelId: string | null; requiresApproval: boolean; approvalsRequired: number; policy: Record<string, unknown> | null; updatedAt: string; hosts: number }>;
+  groups: Array<{ id: string; description: string; channelId: string | null; requiresApproval: boolean; approvalsRequired: number; policy: Record<string, unknown> | null; labelSelector: Record<string, string> | null; updatedAt: string; hosts: number }>;
   undefinedGroups: Array<{ id: string; hosts: number }>;
 }
 
@@ -87,7 +87,7 @@ export function useCreateGroup() {
 export function useUpdateGroup() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...patch }: { id: string; requiresApproval?: boolean; approvalsRequired?: number; channelId?: string | null; policy?: Record<string, unknown> | null; expectedUpdatedAt?: string }) => postJson(`/api/v1/groups/${encodeURIComponent(id)}`, patch, "PATCH"),
+    mutationFn: ({ id, ...patch }: { id: string; requiresApproval?: boolean; approvalsRequired?: number; channelId?: string | null; policy?: Record<string, unknown> | null; labelSelector?: Record<string, string> | null; expectedUpdatedAt?: string }) => postJson(`/api/v1/groups/${encodeURIComponent(id)}`, patch, "PATCH"),
     onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.groups() }),
   });
 }

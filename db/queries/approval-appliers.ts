@@ -1,9 +1,16 @@
 import { AppError } from "@/lib/errors";
-import type { Applier } from "./approvals";
+import type { Applier, Rejecter } from "./approvals";
 import { applyApprovedPublish } from "./ignition";
+import { applyApprovedRollout, rejectRollout } from "./rollouts";
 
-/** What an approved request of each kind does. Rollouts register here too. */
+/** What an approved request of each kind does. */
 export function applierFor(subjectType: string): Applier {
   if (subjectType === "ignition_publish") return applyApprovedPublish;
+  if (subjectType === "rollout") return applyApprovedRollout;
   return () => Promise.reject(new AppError("conflict", `no way to apply an approved ${subjectType}`));
+}
+
+/** What a rejection does to its subject, where it does anything (a rejected publication just stays unpublished). */
+export function rejecterFor(subjectType: string): Rejecter | undefined {
+  return subjectType === "rollout" ? rejectRollout : undefined;
 }

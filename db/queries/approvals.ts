@@ -9,6 +9,8 @@ export type ApprovalRequest = typeof approvalRequests.$inferSelect;
 
 /** Carries out an approved request inside the approving transaction. */
 export type Applier = (tx: Db, request: ApprovalRequest, approvers: string[]) => Promise<void>;
+/** Records a rejection on the subject (a rejected rollout stops), inside the voting transaction. */
+export type Rejecter = (tx: Db, request: ApprovalRequest, actor: Actor, comment: string) => Promise<void>;
 
 export interface NewRequest {
   subjectType: string;
@@ -48,7 +50,7 @@ const REFUSAL_TEXT = {
  * twice, the plan is the one requested. Reaching N approvals applies the change in the same
  * transaction; a rejection closes the request.
  */
-export async function vote(db: Db, actor: Actor, requestId: string, decision: "approve" | "reject", comment: string, apply: (subjectType: string) => Applier) {
+export async function vote(db: Db, actor: Actor, requestId: string, decision: "approve" | "reject", comment: string, apply: (subjectType: string) => Applier, reject?: (subjectType: string) => Rejecter | undefined) {
   return db.transaction(async (tx) => {
     const [request] = await tx.select().from(approvalRequests).where(eq(approvalRequests.id, requestId)).for("update");
     if (!request) throw new AppError("not_found", "no such approval request");
@@ -62,6 +64,7 @@ export async function vote(db: Db, actor: Actor, requestId: string, decision: "a
     if (result !== "pending") {
       const [closed] = await tx.update(approvalRequests).set({ status: result, decidedAt: new Date() }).where(eq(approvalRequests.id, requestId)).returning();
       if (result === "approved") await apply(request.subjectType)(tx, closed!, all.filter((v) => v.decision === "approve").map((v) => v.userEmail));
+      else await reject?.(request.subjectType)?.(tx, closed!, actor, comment);
     }
     return { status: result };
   });

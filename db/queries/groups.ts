@@ -1,7 +1,8 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { channels, groups, hosts } from "../schema/fleet";
+import { channels, groups, hosts, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
+import { createRolloutTx, replanAwaitingRollout } from "./rollouts";
 import { AppError, assertUnchanged } from "@/lib/errors";
 import type { OsFamily } from "@/lib/agent/native-report";
 import type { GroupPolicy } from "@/lib/rollout/policy-schema";
@@ -30,6 +31,7 @@ export async function listGroups(db: Db) {
       requiresApproval: groups.requiresApproval,
       approvalsRequired: groups.approvalsRequired,
       policy: groups.policy,
+      labelSelector: groups.labelSelector,
       createdAt: groups.createdAt,
       updatedAt: groups.updatedAt,
       hosts: sql<number>`count(${hosts.id})::int`,
@@ -58,6 +60,7 @@ export async function createGroup(db: Db, actor: Actor, input: { id: string; des
     }
     const [row] = await tx.insert(groups).values(input).returning();
     await appendAudit(tx, actor, { action: "group.create", targetType: "group", targetId: row!.id, after: row });
+    await rolloutToChannelTarget(tx, actor, row!.id, row!.channelId);
     return row!;
   });
 }
@@ -68,6 +71,7 @@ export interface GroupPatch {
   requiresApproval?: boolean;
   approvalsRequired?: number;
   policy?: GroupPolicy | null;
+  labelSelector?: Record<string, string> | null;
   expectedUpdatedAt?: string;
 }
 
@@ -88,8 +92,21 @@ export async function updateGroup(db: Db, actor: Actor, id: string, patch: Group
       .set({ ...changes, ...fromPolicy, policy: patch.policy === undefined ? before.policy : (patch.policy as Record<string, unknown> | null), updatedAt: new Date() })
       .where(eq(groups.id, id))
       .returning();
-    const view = (g: typeof before) => ({ description: g.description, channelId: g.channelId, requiresApproval: g.requiresApproval, approvalsRequired: g.approvalsRequired, policy: g.policy });
+    const view = (g: typeof before) => ({ description: g.description, channelId: g.channelId, requiresApproval: g.requiresApproval, approvalsRequired: g.approvalsRequired, policy: g.policy, labelSelector: g.labelSelector });
     await appendAudit(tx, actor, { action: "group.update", targetType: "group", targetId: id, before: view(before), after: view(after!) });
+    if (after!.channelId !== before.channelId) await rolloutToChannelTarget(tx, actor, id, after!.channelId);
+    // Any edit of the policy voids a pending approval of the group's rollout: the plan changed.
+    else await replanAwaitingRollout(tx, actor, id);
     return after!;
   });
+}
+
+/** A group that joins a channel with a target gets a rollout to it, like the groups already on it. */
+async function rolloutToChannelTarget(tx: Db, actor: Actor, groupId: string, channelId: string | null): Promise<void> {
+  if (!channelId) return;
+  const [ch] = await tx.select({ targetReleaseId: channels.targetReleaseId }).from(channels).where(eq(channels.id, channelId));
+  if (!ch?.targetReleaseId) return;
+  const [rel] = await tx.select({ id: releases.id, version: releases.version }).from(releases).where(eq(releases.id, ch.targetReleaseId));
+  if (!rel) return;
+  await createRolloutTx(tx, actor, { groupId, channelId, releaseId: rel.id, version: rel.version, fromVersion: null, reason: `group joined channel ${channelId}` });
 }

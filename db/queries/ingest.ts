@@ -1,6 +1,7 @@
 import type { Db } from "../client";
 import type { HealthCheck } from "../schema/fleet";
 import type { OsFamily, UpdateState } from "@/lib/agent/native-report";
+import { historyPrevCte, historyTail } from "./history-ingest";
 
 export type Protocol = "native" | "omaha" | "cincinnati";
 
@@ -36,6 +37,8 @@ export interface IngestReport {
   /** The answer to this check: a version offered, or why nothing was. */
   offeredVersion?: string | null;
   holdReason?: string | null;
+  /** Set when the offer came from a rollout: the host joins it (at this phase) if it has not yet. */
+  rollout?: { id: string; phaseIndex: number } | null;
 }
 
 /** One column of a bulk insert: its name, the element type of its array, and the value. */
@@ -122,26 +125,57 @@ export const REPORT_COLUMNS: ReadonlyArray<Column<IngestReport>> = [
   ["group_id", "text", (r) => r.groupId],
   ["client_addr", "text", (r) => r.clientAddr],
   ["detail", "text", (r) => json(r.detail), "jsonb"],
+  ["channel_id", "text", (r) => r.channelId ?? null],
 ];
 
 interface RawClient {
-  $client: { query(text: string, params: unknown[]): Promise<unknown> };
+  $client: { query(text: string | { name: string; text: string; values: unknown[] }, params?: unknown[]): Promise<unknown> };
+}
+
+/** node-postgres pools take named statements; PGlite has no `totalCount`. */
+function isPgPool(client: object): boolean {
+  return "totalCount" in client && "idleCount" in client;
 }
 
 // One statement (a data-modifying CTE) is atomic on its own: one round trip per batch instead
 // of BEGIN, two INSERTs and COMMIT.
 const HOST_PARAM = (name: string) => `$${HOST_COLUMNS.findIndex(([n]) => n === name) + 1}`;
 
+const ROLLOUT_PARAMS = HOST_COLUMNS.length + REPORT_COLUMNS.length;
+
+// A report moves the host's unfinished rollout entry along (lib/rollout/rollout.ts
+// hostStepFromReport says the same in TypeScript); a result (updated, failed, rolled back) ends it.
+const ROLLOUT_STEP = `CASE WHEN r.version = rh.version THEN 'updated'
+  WHEN r.state = 'error' THEN 'failed' WHEN r.state = 'rolled_back' THEN 'rolled_back'
+  WHEN r.state IN ('downloading', 'downloaded') THEN 'downloading' WHEN r.state = 'staged' THEN 'staged'
+  WHEN r.state = 'rebooting' THEN 'rebooting' ELSE NULL END`;
+
 // A report showing the slot's version (or a failure) ends the host's update slot.
-const INGEST_SQL = `WITH released AS (
+const INGEST_SQL = `WITH rollout_joined AS (
+  INSERT INTO rollout_hosts (rollout_id, host_id, version, phase_index)
+  SELECT o.rollout_id, o.host_id, o.version, o.phase_index
+  FROM unnest($${ROLLOUT_PARAMS + 1}::uuid[], $${ROLLOUT_PARAMS + 2}::text[], $${ROLLOUT_PARAMS + 3}::text[], $${ROLLOUT_PARAMS + 4}::int4[]) AS o(rollout_id, host_id, version, phase_index)
+  ON CONFLICT DO NOTHING RETURNING 1),
+rollout_progress AS (
+  UPDATE rollout_hosts rh SET
+    state = COALESCE(${ROLLOUT_STEP}, rh.state),
+    error_code = CASE WHEN r.state = 'error' AND r.version <> rh.version THEN r.error_code ELSE rh.error_code END,
+    error_message = CASE WHEN r.state = 'error' AND r.version <> rh.version THEN r.error_message ELSE rh.error_message END,
+    progress_at = CASE WHEN ${ROLLOUT_STEP} IS NOT NULL AND ${ROLLOUT_STEP} <> rh.state THEN now() ELSE rh.progress_at END,
+    finished_at = CASE WHEN ${ROLLOUT_STEP} IN ('updated', 'failed', 'rolled_back') THEN now() ELSE NULL END
+  FROM unnest(${HOST_PARAM("id")}::text[], ${HOST_PARAM("os_version")}::text[], ${HOST_PARAM("update_state")}::text[], ${HOST_PARAM("error_code")}::text[], ${HOST_PARAM("error_message")}::text[])
+    AS r(id, version, state, error_code, error_message)
+  WHERE rh.host_id = r.id AND rh.finished_at IS NULL
+  RETURNING 1),
+released AS (
   UPDATE update_slots s SET completed_at = now()
   FROM unnest(${HOST_PARAM("id")}::text[], ${HOST_PARAM("os_version")}::text[], ${HOST_PARAM("update_state")}::text[]) AS r(id, version, state)
   WHERE s.host_id = r.id AND s.completed_at IS NULL AND (s.version = r.version OR r.state IN ('error', 'rolled_back'))
   RETURNING 1),
-upserted AS (
+${historyPrevCte(HOST_PARAM("id"))}upserted AS (
   INSERT INTO hosts (${HOST_COLUMNS.map(([n]) => n).join(", ")}) ${unnestSelect(HOST_COLUMNS, 1)}
-  ON CONFLICT (id) DO UPDATE SET ${HOST_UPDATE} RETURNING 1)
-INSERT INTO host_reports (${REPORT_COLUMNS.map(([n]) => n).join(", ")}) ${unnestSelect(REPORT_COLUMNS, HOST_COLUMNS.length + 1)}`;
+  ON CONFLICT (id) DO UPDATE SET ${HOST_UPDATE} RETURNING 1),
+${historyTail(REPORT_COLUMNS, HOST_COLUMNS.length + 1, HOST_PARAM)}`;
 
 /**
  * Stores a batch of reports in one transaction: every report is appended to the history and
@@ -160,7 +194,19 @@ export async function ingestReports(db: Db, reports: readonly IngestReport[]): P
   }
   // Sorted by id so concurrent batches lock host rows in one order and cannot deadlock.
   const hostRows = [...latest.values()].sort((a, b) => (a.r.hostId < b.r.hostId ? -1 : 1));
-  const params = [...HOST_COLUMNS.map(([, , value]) => hostRows.map(value)), ...REPORT_COLUMNS.map(([, , value]) => reports.map(value))];
+  const joins = hostRows.filter(({ r }) => r.rollout && r.offeredVersion);
+  const params = [
+    ...HOST_COLUMNS.map(([, , value]) => hostRows.map(value)),
+    ...REPORT_COLUMNS.map(([, , value]) => reports.map(value)),
+    joins.map(({ r }) => r.rollout!.id),
+    joins.map(({ r }) => r.hostId),
+    joins.map(({ r }) => r.offeredVersion),
+    joins.map(({ r }) => r.rollout!.phaseIndex),
+  ];
   // The hot path skips the query builder: the statement text is fixed, only the arrays change.
-  await (db as unknown as RawClient).$client.query(INGEST_SQL, params);
+  // On Postgres it is a named prepared statement: planning this statement (a partitioned
+  // table, a dozen CTEs) cost more than running it; each connection plans it once.
+  const client = (db as unknown as RawClient).$client;
+  if (isPgPool(client)) await client.query({ name: "flotilla_ingest", text: INGEST_SQL, values: params });
+  else await client.query(INGEST_SQL, params);
 }

@@ -80,6 +80,8 @@ export interface BulkPin {
   reason: string;
   owner: string;
   expiresAt: Date | null;
+  /** A rollback of the selection: hosts on a newer version are taken back. */
+  allowDowngrade?: boolean;
 }
 
 /**
@@ -96,16 +98,17 @@ export async function bulkPinHosts(db: Db, actor: Actor, filter: HostQuery, inpu
     const [known] = await tx.select({ id: releases.id }).from(releases).where(eq(releases.version, input.version)).limit(1);
     if (!known) throw new AppError("bad_request", `invalid request: version: ${input.version} is not in the release catalog`, [{ path: "version", message: "not in the release catalog" }]);
     const now = new Date();
+    const downgrade = input.allowDowngrade ?? false;
     const result = await tx.execute(sql`
       INSERT INTO pins (scope, target_id, version, reason, owner, expires_at, created_by, created_at, allow_downgrade)
-      SELECT 'host', ${hosts.id}, ${input.version}, ${input.reason}, ${input.owner}, ${input.expiresAt}, ${actor.userId}, ${now}, false FROM ${hosts} WHERE ${cond}
+      SELECT 'host', ${hosts.id}, ${input.version}, ${input.reason}, ${input.owner}, ${input.expiresAt}, ${actor.userId}, ${now}, ${downgrade} FROM ${hosts} WHERE ${cond}
       ON CONFLICT (scope, target_id) DO UPDATE SET version = excluded.version, reason = excluded.reason, owner = excluded.owner,
-        expires_at = excluded.expires_at, created_by = excluded.created_by, created_at = excluded.created_at, allow_downgrade = false`);
+        expires_at = excluded.expires_at, created_by = excluded.created_by, created_at = excluded.created_at, allow_downgrade = excluded.allow_downgrade`);
     // node-postgres reports rowCount, PGlite affectedRows.
     const r = result as { rowCount?: number | null; affectedRows?: number };
     const pinned = r.rowCount ?? r.affectedRows ?? 0;
     const { cursor: _cursor, limit: _limit, sort: _sort, dir: _dir, ...criteria } = filter;
-    await appendAudit(tx, actor, { action: "pin.bulk", targetType: "host_filter", targetId: JSON.stringify(criteria), after: { version: input.version, hosts: matched, expiresAt: input.expiresAt }, reason: input.reason });
+    await appendAudit(tx, actor, { action: downgrade ? "host.rollback.bulk" : "pin.bulk", targetType: "host_filter", targetId: JSON.stringify(criteria), after: { version: input.version, hosts: matched, expiresAt: input.expiresAt, allowDowngrade: downgrade }, reason: input.reason });
     return { matched, pinned };
   });
 }

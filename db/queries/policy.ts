@@ -4,18 +4,20 @@ import { GroupPolicySchema, type MaintenanceWindows } from "@/lib/rollout/policy
 import { channels, groups, pins, releases } from "../schema/fleet";
 import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo, type UpdateLimits } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
+import { loadRolloutInfos } from "./rollouts";
 
 /**
  * Loads everything the update decision reads. Groups, channels and releases number in the
  * hundreds, not millions, so the agent endpoints keep the whole snapshot in memory.
  */
 export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
-  const [g, c, r, pinRows] = await Promise.all([
-    db.select({ id: groups.id, channelId: groups.channelId, policy: groups.policy }).from(groups),
+  const [g, c, r, pinRows, rolloutInfos] = await Promise.all([
+    db.select({ id: groups.id, channelId: groups.channelId, policy: groups.policy, requiresApproval: groups.requiresApproval, approvalsRequired: groups.approvalsRequired, labelSelector: groups.labelSelector }).from(groups),
     db.select().from(channels),
     db.select().from(releases),
     // Host pins can number in the hundred thousands (bulk pins); a Map of them is still small.
     db.select().from(pins).where(or(isNull(pins.expiresAt), gt(pins.expiresAt, new Date()))),
+    loadRolloutInfos(db),
   ]);
   const pinOf = (x: (typeof pinRows)[number]): PinInfo => ({ id: x.id, scope: x.scope, targetId: x.targetId, version: x.version, reason: x.reason, owner: x.owner, expiresAt: x.expiresAt, allowDowngrade: x.allowDowngrade });
   const byKey = new Map<string, ReleaseInfo[]>();
@@ -44,7 +46,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
   }
   for (const list of byKey.values()) list.sort((a, b) => compareVersions(a.version, b.version));
   return {
-    groups: new Map(g.map((x) => [x.id, { id: x.id, channelId: x.channelId, ...policyOf(x.policy) }])),
+    groups: new Map(g.map((x) => [x.id, { id: x.id, channelId: x.channelId, approvalsRequired: x.requiresApproval ? x.approvalsRequired : null, labelSelector: x.labelSelector, ...policyOf(x.policy) }])),
     groupPins: new Map(pinRows.filter((x) => x.scope === "group").map((x) => [x.targetId, pinOf(x)])),
     hostPins: new Map(pinRows.filter((x) => x.scope === "host").map((x) => [x.targetId, pinOf(x)])),
     channels: new Map(
@@ -64,6 +66,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     ),
     releases: new Map(rel.map((x) => [x.id, x])),
     releasesByChannelArch: byKey,
+    rollouts: new Map(rolloutInfos.map((x) => [x.groupId, x])),
   };
 }
 

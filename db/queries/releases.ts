@@ -2,6 +2,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { channels, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
+import { rolloutsForChannelTarget } from "./rollouts";
 import { AppError, assertUnchanged } from "@/lib/errors";
 import type { NewRelease } from "@/lib/operator/release-schemas";
 
@@ -69,6 +70,7 @@ export async function setChannelTarget(
     if (!before) throw new AppError("not_found", "no such channel");
     assertUnchanged(before.updatedAt, input.expectedUpdatedAt, `channel ${channelId}`);
     let version: string | null = null;
+    const [previous] = before.targetReleaseId ? await tx.select({ version: releases.version }).from(releases).where(eq(releases.id, before.targetReleaseId)) : [];
     if (input.releaseId) {
       const [rel] = await tx.select().from(releases).where(eq(releases.id, input.releaseId));
       if (!rel || rel.channelId !== channelId) throw new AppError("bad_request", "invalid request: releaseId: not a release of this channel", [{ path: "releaseId", message: "not a release of this channel" }]);
@@ -93,6 +95,10 @@ export async function setChannelTarget(
       after: { ...channelView(after!), targetVersion: version },
       reason: input.reason || null,
     });
+    // Each group on the channel gets its rollout to the new target (a cleared target stops them).
+    if (before.targetReleaseId !== input.releaseId) {
+      await rolloutsForChannelTarget(tx, actor, channelId, input.releaseId && version ? { id: input.releaseId, version } : null, previous?.version ?? null, input.reason);
+    }
     return after!;
   });
 }

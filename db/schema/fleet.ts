@@ -81,6 +81,8 @@ export const groups = pgTable("groups", {
   approvalsRequired: integer("approvals_required").notNull().default(1),
   // Rollout policy (lib/rollout/policy-schema.ts), validated on write; null = the defaults.
   policy: jsonb("policy").$type<Record<string, unknown>>(),
+  // Hosts whose labels include all of these pairs belong here whatever group they ask for.
+  labelSelector: jsonb("label_selector").$type<Record<string, string>>(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -150,11 +152,15 @@ export interface HealthCheck {
   detail?: string;
 }
 
-/** Append-only: every report / protocol event a host sent, as received. */
+/**
+ * Append-only: every report / protocol event a host sent, as received. Range-partitioned by
+ * day on received_at (migration 0014): retention drops whole days (lib/history/partitions.ts),
+ * which is why the key includes received_at.
+ */
 export const hostReports = pgTable(
   "host_reports",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     hostId: text("host_id").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     protocol: text("protocol", { enum: PROTOCOLS }).notNull(),
@@ -168,12 +174,30 @@ export const hostReports = pgTable(
     groupId: text("group_id").notNull(),
     clientAddr: text("client_addr"),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    // The channel the host followed when it reported (history filter by channel).
+    channelId: text("channel_id"),
+    // What this report changed (lib/history/events.ts); null: a check that changed nothing.
+    change: text("change"),
+    // The host's version right before this report (null for its first): "ran X until t".
+    fromVersion: text("from_version"),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.receivedAt] }),
     // Host page timeline: one host's reports, newest first.
     index("host_reports_host_time_idx").on(t.hostId, t.receivedAt.desc()),
-    // Fleet-wide history by time range, and retention pruning.
+    // Raw reports by time range.
     index("host_reports_time_idx").on(t.receivedAt),
+    // The fleet history shows change events only; partial indexes stay small and cost a
+    // no-change report nothing. Newest-first keyset pages on (received_at, id), per filter:
+    index("host_events_time_idx").on(t.receivedAt, t.id).where(sql`change IS NOT NULL`),
+    // …one host's timeline, and "no event of this host in [a, b)" in hosts-on-version.
+    index("host_events_host_idx").on(t.hostId, t.receivedAt, t.id).where(sql`change IS NOT NULL`),
+    // …one group's timeline.
+    index("host_events_group_idx").on(t.groupId, t.receivedAt, t.id).where(sql`change IS NOT NULL`),
+    // …by version, and hosts-on-version: events that moved a host onto X …
+    index("host_events_version_idx").on(t.osVersion, t.receivedAt, t.id).where(sql`change IS NOT NULL`),
+    // … and off X (db/queries/history.ts hostsOnVersion).
+    index("host_events_from_version_idx").on(t.fromVersion, t.receivedAt).where(sql`change IS NOT NULL`),
   ],
 );
 

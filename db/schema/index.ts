@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./ignition";
 export * from "./approvals";
 export * from "./rollouts";
+export * from "./history";

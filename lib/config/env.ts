@@ -25,6 +25,11 @@ const EnvSchema = z.object({
   FLOTILLA_OMAHA_PATH_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, "8–128 letters, digits, _ or -").optional()),
   FLOTILLA_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   FLOTILLA_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  // Raw host reports are dropped a whole day at a time after this many days; rollups and the
+  // audit log are kept.
+  FLOTILLA_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // How often the rollout engine judges running rollouts (0 turns it off in this process).
+  FLOTILLA_ROLLOUT_TICK_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
   FLOTILLA_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
   FLOTILLA_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   FLOTILLA_TRUST_PROXY: z

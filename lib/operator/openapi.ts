@@ -2,6 +2,7 @@ import { z } from "zod";
 import { NativeReportSchema } from "../agent/native-report";
 import { HOST_SORTS } from "../fleet/host-query";
 import { UPDATE_STATE_VALUES, OS_FAMILY_VALUES } from "../agent/native-report";
+import { CHANGE_KINDS } from "../history/events";
 import {
   LoginSchema,
   NewApiTokenSchema,
@@ -16,6 +17,9 @@ import {
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
 import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
+
+import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
+import { ROLLOUT_STATUS_VALUES } from "../rollout/rollout";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -39,7 +43,8 @@ interface Op {
 function op(o: Op) {
   return {
     summary: o.summary,
-    ...(o.permission ? { description: `Requires permission \`${o.permission}\`.` } : {}),
+    // x-permission is machine-readable: tests/integration/access-control.test.ts walks it.
+    ...(o.permission ? { description: `Requires permission \`${o.permission}\`.`, "x-permission": o.permission } : {}),
     ...(o.params ? { parameters: o.params.map((p) => ({ ...p, required: p.in === "path" })) } : {}),
     ...(o.body ? { requestBody: { required: true, ...json(o.body) } } : {}),
     responses: {
@@ -52,6 +57,15 @@ function op(o: Op) {
 }
 
 const idParam = { name: "id", in: "path" as const, schema: { type: "string" } };
+const HISTORY_FILTER_PARAMS = [
+  { name: "from", in: "query" as const, schema: { type: "string", format: "date-time" } },
+  { name: "to", in: "query" as const, schema: { type: "string", format: "date-time" } },
+  ...["group", "channel", "version", "host"].map((name) => ({ name, in: "query" as const, schema: { type: "string" } })),
+  { name: "state", in: "query" as const, schema: { enum: [...UPDATE_STATE_VALUES] } },
+  { name: "protocol", in: "query" as const, schema: { enum: ["native", "omaha", "cincinnati"] } },
+  { name: "change", in: "query" as const, schema: { enum: [...CHANGE_KINDS] }, description: "Event kind" },
+  { name: "rollout", in: "query" as const, schema: { type: "string", format: "uuid" }, description: "Hosts of this rollout, while it ran" },
+];
 const str = { type: "string" };
 
 /** The operator API and agent protocol, as OpenAPI 3.1. Grows with every feature. */
@@ -89,7 +103,7 @@ export function openApiDocument(): JsonSchema {
         },
       },
       "/api/v1/auth/login": { post: { ...op({ summary: "Sign in; sets the session cookie", body: schemaOf(LoginSchema) }), security: [] } },
-      "/api/v1/auth/logout": { post: op({ summary: "Sign out" }) },
+      "/api/v1/auth/logout": { post: { ...op({ summary: "Sign out (ends the cookie's session, if any)" }), security: [] } },
       "/api/v1/setup": { post: { ...op({ summary: "Create the first admin with the one-time setup token", body: schemaOf(SetupSchema), ok: 201 }), security: [] } },
       "/api/v1/me": { get: op({ summary: "The caller, role and permissions", permission: "fleet:read" }) },
       "/api/v1/overview": { get: op({ summary: "Fleet counts by version, OS, group, channel, state", permission: "fleet:read" }) },
@@ -186,6 +200,20 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/hosts/{id}/rollback": { post: op({ summary: "Roll a host back (default: to its previous version)", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
       "/api/v1/groups/{id}/rollback": { post: op({ summary: "Roll a group back to a version", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
       "/api/v1/groups/{id}": { patch: op({ summary: "Change a group's channel, description or approval rule", permission: "fleet:write", params: [idParam], body: schemaOf(GroupPatchSchema) }) },
+      "/api/v1/rollouts": {
+        get: op({
+          summary: "Rollouts, newest first, with host counts per step",
+          permission: "fleet:read",
+          params: [
+            { name: "status", in: "query", schema: { enum: [...ROLLOUT_STATUS_VALUES] } },
+            { name: "group", in: "query", schema: str },
+            { name: "live", in: "query", schema: { enum: ["true", "false"] }, description: "only awaiting approval, running or paused" },
+          ],
+        }),
+        post: op({ summary: "Start a rollout for a group by hand (approval-required groups wait for approval)", permission: "fleet:write", body: schemaOf(NewRolloutSchema), ok: 201 }),
+      },
+      "/api/v1/rollouts/{id}": { get: op({ summary: "A rollout's progress: hosts per step, stuck hosts, failures by error, events", permission: "fleet:read", params: [idParam] }) },
+      "/api/v1/rollouts/{id}/actions": { post: op({ summary: "Pause, resume, advance a phase or abort (reason required)", permission: "fleet:write", params: [idParam], body: schemaOf(RolloutActionSchema) }) },
       "/api/v1/approvals": { get: op({ summary: "Approval requests with their votes", permission: "fleet:read", params: [{ name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "void"] } }] }) },
       "/api/v1/approvals/{id}/approve": { post: op({ summary: "Approve (not your own request; comment required)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
       "/api/v1/approvals/{id}/reject": { post: op({ summary: "Reject (comment required)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
@@ -205,10 +233,20 @@ export function openApiDocument(): JsonSchema {
       },
       "/api/v1/api-tokens/{id}": { delete: op({ summary: "Revoke", permission: "tokens:manage", params: [idParam] }) },
       "/api/v1/audit": { get: op({ summary: "Operator audit log, newest first", permission: "audit:read" }) },
-      "/api/v1/audit/export": { get: op({ summary: "Audit log as streamed CSV or NDJSON (same filters as the list, plus format)", permission: "audit:read", params: [{ name: "format", in: "query", schema: { enum: ["csv", "ndjson"] } }, { name: "action", in: "query", schema: str }, { name: "actor", in: "query", schema: str }, { name: "targetType", in: "query", schema: str }, { name: "targetId", in: "query", schema: str }] }) },
-      "/api/v1/history/export": {
-        get: op({ summary: "Host reports (update history) as streamed CSV or NDJSON", permission: "fleet:read", params: ["format", "host", "group", "version", "protocol", "state", "from", "to"].map((name) => ({ name, in: "query" as const, schema: str })) }),
+      "/api/v1/audit/export": { get: op({ summary: "Audit log as streamed CSV or NDJSON (same filters as the list, plus format)", permission: "audit:read", params: [{ name: "format", in: "query", schema: { enum: ["csv", "ndjson"] } }, { name: "action", in: "query", schema: str }, { name: "actor", in: "query", schema: str }, { name: "targetType", in: "query", schema: str }, { name: "targetId", in: "query", schema: str }, { name: "from", in: "query", schema: { type: "string", format: "date-time" } }, { name: "to", in: "query", schema: { type: "string", format: "date-time" } }] }) },
+      "/api/v1/history": {
+        get: op({ summary: "Fleet update history: change events only (no-change checks left out), newest first, keyset-paginated", permission: "fleet:read", params: [...HISTORY_FILTER_PARAMS, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500 } }, { name: "cursor", in: "query", schema: str }] }),
       },
+      "/api/v1/history/export": {
+        get: op({ summary: "The filtered fleet history (same filters as the list) as streamed CSV or NDJSON", permission: "fleet:read", params: [{ name: "format", in: "query", schema: { enum: ["csv", "ndjson"] } }, ...HISTORY_FILTER_PARAMS] }),
+      },
+      "/api/v1/history/hosts-on-version": {
+        get: op({ summary: "Hosts that ran a version at any moment of [from, to] (exact, from change events)", permission: "fleet:read", params: [{ name: "version", in: "query", schema: str }, { name: "from", in: "query", schema: { type: "string", format: "date-time" } }, { name: "to", in: "query", schema: { type: "string", format: "date-time" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 5000 } }] }),
+      },
+      "/api/v1/history/charts": {
+        get: op({ summary: "Version distribution over time, events per hour/day and hosts by state, from rollups", permission: "fleet:read", params: [{ name: "from", in: "query", schema: { type: "string", format: "date-time" } }, { name: "to", in: "query", schema: { type: "string", format: "date-time" } }, { name: "bucket", in: "query", schema: { enum: ["hour", "day"] } }, { name: "group", in: "query", schema: str }] }),
+      },
+      "/api/v1/history/retention": { get: op({ summary: "History retention: the setting, raw partitions, and the prune job's last run", permission: "fleet:read" }) },
       "/api/v1/audit/verify": { get: op({ summary: "Verify the audit hash chain; names the first broken row", permission: "audit:read" }) },
       "/v1/update/": {
         post: { summary: "Omaha v3 for Flatcar update_engine (XML; also /v1/update and /v1/update/<token>)", tags: ["agent"], security: [], responses: { "200": { description: "Omaha response" }, "400": { description: "Malformed request" } } },

@@ -86,4 +86,6 @@ export const BulkPinSchema = z.object({
   reason: z.string().trim().min(1, "a reason is required").max(500),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
   preview: z.boolean().default(false),
+  /** Roll the selection back: hosts on a newer version are taken down to `version`. */
+  rollback: z.boolean().default(false),
 });

@@ -36,6 +36,8 @@ export const AuditQuerySchema = z.object({
   actor: z.string().max(254).optional(),
   targetType: z.string().max(50).optional(),
   targetId: z.string().max(200).optional(),
+  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -56,6 +58,12 @@ export const GroupPatchSchema = z
     channelId: objectName.nullable().optional(),
     requiresApproval: z.boolean().optional(),
     approvalsRequired: z.number().int().min(1).max(10).optional(),
+    /** Assign hosts by label: all pairs must match (null: by name only). */
+    labelSelector: z
+      .record(z.string().min(1).max(63).regex(/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/, "label keys are alphanumeric with . _ / -"), z.string().max(256))
+      .refine((l) => Object.keys(l).length >= 1 && Object.keys(l).length <= 16, "give 1 to 16 label pairs, or null to assign by name only")
+      .nullable()
+      .optional(),
     /** The rollout policy; errors name the field, e.g. `policy.maintenanceWindows.timeZone`. */
     policy: GroupPolicySchema.nullable().optional(),
     /** The `updatedAt` the editor loaded: a change made meanwhile is refused (409). */
@@ -71,6 +79,8 @@ export const AuditExportSchema = z.object({
   actor: z.string().max(254).optional(),
   targetType: z.string().max(50).optional(),
   targetId: z.string().max(200).optional(),
+  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
 });
 
 export const HistoryExportSchema = z.object({

@@ -61,7 +61,7 @@ describe("hold reasons", () => {
   });
 
   it("covers every reason the update decision already gives", () => {
-    const decided: Record<HoldReason, true> = { no_channel: true, paused: true, no_target: true, up_to_date: true, no_payload_for_arch: true, newer_than_target: true, pinned: true, rolled_back: true, recalled: true, outside_window: true, blackout: true, concurrency_limit: true, rate_limit: true };
+    const decided: Record<HoldReason, true> = { no_channel: true, paused: true, no_target: true, up_to_date: true, no_payload_for_arch: true, newer_than_target: true, pinned: true, rolled_back: true, recalled: true, outside_window: true, blackout: true, concurrency_limit: true, rate_limit: true, approval_rejected: true, rollout_aborted: true, awaiting_approval: true, rollout_paused: true, phase_not_reached: true };
     for (const r of Object.keys(decided)) expect(isHoldReason(r)).toBe(true);
     expect(isHoldReason("bogus")).toBe(false);
   });

@@ -68,10 +68,16 @@ export interface RolloutEvaluation {
   phaseIndex: number;
   readiness: JsonReadiness;
 }
-export type JsonReadiness = Exclude<PhaseReadiness, { reason: "baking" }> | { ready: false; reason: "baking"; readyAt: string };
+/** Why a phase waits, as the engine sees it: the phase's own rules, or hosts of its share without a result yet. */
+export type EngineReadiness = PhaseReadiness | { ready: false; reason: "awaiting_hosts"; finished: number; expected: number; until: Date };
+
+export type JsonReadiness =
+  | Exclude<EngineReadiness, { reason: "baking" } | { reason: "awaiting_hosts" }>
+  | { ready: false; reason: "baking"; readyAt: string }
+  | { ready: false; reason: "awaiting_hosts"; finished: number; expected: number; until: string };
 
 export type RolloutStep =
-  | { kind: "wait"; readiness: PhaseReadiness }
+  | { kind: "wait"; readiness: EngineReadiness }
   | { kind: "advance"; to: number }
   | { kind: "complete" }
   | { kind: "stop"; action: "pause" | "rollback"; stoppedBy: Extract<StoppedBy, { kind: "threshold" }>; rate: number; sample: number };
@@ -79,14 +85,33 @@ export type RolloutStep =
 /**
  * What the engine does with a running rollout now: stop it when the current phase's failure
  * threshold is breached (pause, or roll back), move to the next phase once the current one is
- * ready (baked, settled, sampled), complete after the last, otherwise wait.
+ * ready (baked, settled, sampled), complete after the last, otherwise wait. `counts` holds the
+ * hosts still updating and the results since the phase started: each phase is judged on its own.
  */
-export function nextStep(phases: readonly Phase[], phaseIndex: number, phaseStartedAt: Date, now: Date, counts: StateCounts, fleetSize: number): RolloutStep {
+export function nextStep(
+  phases: readonly Phase[],
+  phaseIndex: number,
+  phaseStartedAt: Date,
+  now: Date,
+  counts: StateCounts,
+  fleetSize: number,
+  /** Hosts whose results were judged before this phase started (earlier phases, or before a resume). */
+  finishedBefore = 0,
+  /** The group's update timeout: how long a phase waits for hosts of its share that have not shown up. */
+  updateTimeoutMinutes = 60,
+): RolloutStep {
   const phase = phases[phaseIndex];
   if (!phase) return { kind: "complete" };
-  const eligible = phaseHostCounts(phases, fleetSize)[phaseIndex] ?? fleetSize;
+  const eligible = Math.max(0, (phaseHostCounts(phases, fleetSize)[phaseIndex] ?? fleetSize) - finishedBefore);
   const readiness = phaseReady(phase, phaseStartedAt, now, phaseStats(counts, eligible));
-  if (readiness.ready) return phaseIndex + 1 >= phases.length ? { kind: "complete" } : { kind: "advance", to: phaseIndex + 1 };
+  if (readiness.ready) {
+    // Every host of the share should have its result before the next share is reached; hosts
+    // that do not check in within the update timeout (offline, decommissioned) are not waited for.
+    const finished = counts.updated + counts.failed + counts.rolled_back;
+    const until = new Date(phaseStartedAt.getTime() + updateTimeoutMinutes * 60_000);
+    if (finished < eligible && now < until) return { kind: "wait", readiness: { ready: false, reason: "awaiting_hosts", finished, expected: eligible, until } };
+    return phaseIndex + 1 >= phases.length ? { kind: "complete" } : { kind: "advance", to: phaseIndex + 1 };
+  }
   if (readiness.reason === "threshold_breached") {
     const b = readiness.breach;
     return { kind: "stop", action: b.action, stoppedBy: { kind: "threshold", reason: b.reason }, rate: b.rate, sample: b.sample };
@@ -94,16 +119,23 @@ export function nextStep(phases: readonly Phase[], phaseIndex: number, phaseStar
   return { kind: "wait", readiness };
 }
 
-export function toJsonReadiness(r: PhaseReadiness): JsonReadiness {
-  return r.ready === false && r.reason === "baking" ? { ready: false, reason: "baking", readyAt: r.readyAt.toISOString() } : (r as JsonReadiness);
+export function toJsonReadiness(r: EngineReadiness): JsonReadiness {
+  if (r.ready) return r;
+  if (r.reason === "baking") return { ready: false, reason: "baking", readyAt: r.readyAt.toISOString() };
+  if (r.reason === "awaiting_hosts") return { ...r, until: r.until.toISOString() };
+  return r;
 }
+
+const utcMinute = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
 /** One sentence for the progress page on why a running rollout is where it is. */
 export function readinessText(r: JsonReadiness, phaseName: string): string {
   if (r.ready) return `Phase ${phaseName} is ready to advance.`;
   switch (r.reason) {
     case "baking":
-      return `Phase ${phaseName} is baking until ${r.readyAt.replace("T", " ").slice(0, 16)} UTC.`;
+      return `Phase ${phaseName} is baking until ${utcMinute(r.readyAt)}.`;
+    case "awaiting_hosts":
+      return `Phase ${phaseName} waits for its hosts: ${r.finished} of ${r.expected} have a result; hosts that have not updated by ${utcMinute(r.until)} are not waited for.`;
     case "updates_in_progress":
       return `Phase ${phaseName} waits for ${r.inProgress} host${r.inProgress === 1 ? "" : "s"} still updating.`;
     case "awaiting_sample":

@@ -1,7 +1,8 @@
 import { compareVersions } from "./version";
-import { holdFromWindow, holdText } from "../rollout/hold-reasons";
+import { holdFromWindow, holdText, type Hold } from "../rollout/hold-reasons";
 import { isInWindow } from "../rollout/windows";
-import { activePin, releaseFor, type ChannelInfo, type PolicySnapshot, type ReleaseInfo } from "./policy";
+import { hostRank, withinCutoff } from "../rollout/phases";
+import { activePin, releaseFor, type ChannelInfo, type PolicySnapshot, type ReleaseInfo, type RolloutInfo } from "./policy";
 
 export type HoldReason =
   | "no_channel"
@@ -16,16 +17,34 @@ export type HoldReason =
   | "outside_window"
   | "blackout"
   | "concurrency_limit"
-  | "rate_limit";
+  | "rate_limit"
+  | "approval_rejected"
+  | "rollout_aborted"
+  | "awaiting_approval"
+  | "rollout_paused"
+  | "phase_not_reached";
 
-export type UpdateDecision = { kind: "offer"; release: ReleaseInfo; pinned: boolean; rollback: boolean } | { kind: "hold"; reason: HoldReason; detail: string };
+/** An offer made by a rollout: the host joins it at this phase (phases.length once completed). */
+export interface RolloutRef {
+  id: string;
+  phaseIndex: number;
+}
+
+export type UpdateDecision =
+  | { kind: "offer"; release: ReleaseInfo; pinned: boolean; rollback: boolean; rollout?: RolloutRef }
+  | { kind: "hold"; reason: HoldReason; detail: string };
 
 export interface HostFacts {
   id: string;
   groupId: string;
   version: string;
   arch: string;
+  /** What the agent says it is doing, where its protocol tells (native agents). */
+  updateState?: string;
 }
+
+/** An agent in the middle of installing an update is let finish it when a channel or rollout is paused. */
+const MID_UPDATE = new Set(["downloading", "downloaded", "staged", "rebooting"]);
 
 /**
  * What to offer a host on its channel. A paused channel offers nothing; a pin (the host's,
@@ -35,7 +54,8 @@ export interface HostFacts {
  */
 export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, host: HostFacts, now = new Date()): UpdateDecision {
   if (!channel) return { kind: "hold", reason: "no_channel", detail: "the host's group has no channel" };
-  if (channel.paused) return { kind: "hold", reason: "paused", detail: `channel ${channel.id} paused${channel.pausedReason ? `: ${channel.pausedReason}` : ""}` };
+  const midUpdate = host.updateState !== undefined && MID_UPDATE.has(host.updateState);
+  if (channel.paused && !midUpdate) return { kind: "hold", reason: "paused", detail: `channel ${channel.id} paused${channel.pausedReason ? `: ${channel.pausedReason}` : ""}` };
   // A host on a recalled release goes back to the newest good release below it.
   const running = releaseFor(p, channel, host.version, host.arch);
   if (running?.recalled) {
@@ -46,6 +66,7 @@ export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, hos
   const pin = activePin(p, host.id, host.groupId, now);
   let wanted: string;
   let rollback = false;
+  let rollout: RolloutInfo | undefined;
   if (pin) {
     wanted = pin.version;
     const cmp = compareVersions(host.version, wanted);
@@ -55,9 +76,12 @@ export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, hos
     }
     rollback = cmp > 0;
   } else {
+    // The group's rollout names what it moves to; without one, the channel's target.
+    rollout = p.rollouts.get(host.groupId);
+    if (rollout && rollout.channelId !== null && rollout.channelId !== channel.id) rollout = undefined;
     const target = channel.targetReleaseId ? p.releases.get(channel.targetReleaseId) : undefined;
-    if (!target) return { kind: "hold", reason: "no_target", detail: `channel ${channel.id} has no target release` };
-    wanted = target.version;
+    if (!rollout && !target) return { kind: "hold", reason: "no_target", detail: `channel ${channel.id} has no target release` };
+    wanted = rollout ? rollout.version : target!.version;
     const cmp = compareVersions(host.version, wanted);
     if (cmp === 0) return { kind: "hold", reason: "up_to_date", detail: `on the target ${wanted}` };
     if (cmp > 0) return { kind: "hold", reason: "newer_than_target", detail: `running ${host.version}, newer than the target ${wanted}` };
@@ -65,12 +89,62 @@ export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, hos
   const release = releaseFor(p, channel, wanted, host.arch);
   if (!release) return { kind: "hold", reason: "no_payload_for_arch", detail: `no ${host.arch} payload for ${wanted}` };
   if (release.recalled) return { kind: "hold", reason: "recalled", detail: `${wanted} was recalled: ${release.recalled}` };
+  let ref: RolloutRef | undefined;
+  if (!pin) {
+    const gate = rolloutGate(p, host, wanted, rollout);
+    if (gate.kind === "hold") return gate;
+    ref = gate.ref;
+  }
   // Updates start only inside the group's maintenance windows; rollbacks are not held back.
   if (!rollback) {
     const closed = windowHold(p, host.groupId, now);
     if (closed) return closed;
   }
-  return { kind: "offer", release, pinned: pin !== null, rollback };
+  return { kind: "offer", release, pinned: pin !== null, rollback, ...(ref ? { rollout: ref } : {}) };
+}
+
+type HoldDecision = Extract<UpdateDecision, { kind: "hold" }>;
+
+function held(hold: Hold): HoldDecision {
+  return { kind: "hold", reason: hold.reason as HoldReason, detail: holdText(hold) };
+}
+
+/**
+ * A rollout lets a host through only while it runs and the current phase's share includes the
+ * host (or once it completed). A group that needs approval gets nothing new without an
+ * approved rollout for exactly that release.
+ */
+function rolloutGate(p: PolicySnapshot, host: HostFacts, version: string, rollout: RolloutInfo | undefined): { kind: "pass"; ref?: RolloutRef } | HoldDecision {
+  if (!rollout || rollout.version !== version) {
+    const required = p.groups.get(host.groupId)?.approvalsRequired;
+    return required ? held({ reason: "awaiting_approval", version, approvals: 0, required }) : { kind: "pass" };
+  }
+  switch (rollout.status) {
+    case "awaiting_approval":
+      return held({ reason: "awaiting_approval", version, approvals: rollout.approvals, required: rollout.approvalsRequired });
+    case "rejected":
+      return held({ reason: "approval_rejected", version, actor: rollout.rejectedBy?.actor ?? "an approver", comment: rollout.rejectedBy?.comment ?? "no comment" });
+    case "aborted":
+    case "superseded":
+      return held({ reason: "rollout_aborted", version, by: rollout.stoppedBy ?? { kind: "operator", actor: "an operator", reason: "aborted" } });
+    case "paused":
+      if (host.updateState !== undefined && MID_UPDATE.has(host.updateState)) return { kind: "pass", ref: { id: rollout.id, phaseIndex: rollout.phaseIndex } };
+      return held({ reason: "rollout_paused", version, by: rollout.stoppedBy ?? { kind: "operator", actor: "an operator", reason: "paused" } });
+    case "completed":
+      return { kind: "pass", ref: { id: rollout.id, phaseIndex: rollout.phaseNames.length } };
+    case "running": {
+      if (!withinCutoff(rollout.cutoffs, rollout.phaseIndex, hostRank(host.id, rollout.id))) {
+        return held({
+          reason: "phase_not_reached",
+          version,
+          phaseIndex: rollout.phaseIndex,
+          phaseName: rollout.phaseNames[rollout.phaseIndex] ?? "",
+          phaseCount: rollout.phaseNames.length,
+        });
+      }
+      return { kind: "pass", ref: { id: rollout.id, phaseIndex: rollout.phaseIndex } };
+    }
+  }
 }
 
 /** The newest release of the channel's family for an arch that is older than `version` and not recalled. */

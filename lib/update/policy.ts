@@ -1,6 +1,8 @@
 import type { OsFamily } from "../agent/native-report";
 import type { MaintenanceWindows } from "../rollout/policy-schema";
 import type { WindowState } from "../rollout/windows";
+import type { StoppedBy } from "../rollout/hold-reasons";
+import type { RolloutStatus } from "../rollout/rollout";
 
 /** A release as the protocols need it. */
 export interface ReleaseInfo {
@@ -41,6 +43,26 @@ export interface GroupInfo {
   maintenanceWindows: MaintenanceWindows | null;
   /** Concurrency and rate limits (null: none), enforced with update slots in the database. */
   limits: UpdateLimits | null;
+  /** Four-eyes: a new release reaches the group only through an approved rollout. */
+  approvalsRequired: number | null;
+  /** Hosts whose labels include all these pairs are assigned here (null: by name only). */
+  labelSelector?: Record<string, string> | null;
+}
+
+/** The group's current rollout as the decision needs it (superseded ones are never loaded). */
+export interface RolloutInfo {
+  id: string;
+  groupId: string;
+  channelId: string | null;
+  version: string;
+  status: RolloutStatus;
+  phaseIndex: number;
+  phaseNames: string[];
+  cutoffs: number[];
+  stoppedBy: StoppedBy | null;
+  approvals: number;
+  approvalsRequired: number;
+  rejectedBy: { actor: string; comment: string } | null;
 }
 
 export interface UpdateLimits {
@@ -70,6 +92,8 @@ export interface PolicySnapshot {
   releases: Map<string, ReleaseInfo>;
   /** Releases of a channel, per arch, oldest first. */
   releasesByChannelArch: Map<string, ReleaseInfo[]>;
+  /** Each group's latest rollout that was not superseded. */
+  rollouts: Map<string, RolloutInfo>;
   /** Window state per group and minute, filled lazily: the check costs ~0.1 ms, a check-in far less. */
   windowMemo?: Map<string, { minute: number; state: WindowState }>;
 }
@@ -94,6 +118,23 @@ export function resolveChannel(p: PolicySnapshot, osFamily: OsFamily, groupId: s
   if (direct && direct.osFamily === osFamily) return direct;
   const prefixed = p.channels.get(`${osFamily}-${trackOrStream}`);
   return prefixed && prefixed.osFamily === osFamily ? prefixed : null;
+}
+
+/**
+ * The group a host belongs to: an operator's label assignment wins over the group the host
+ * asked for (Omaha track, Zincati group, native `group`). When several selectors match, the
+ * most specific (most pairs) wins, then the first by name, so every process agrees.
+ */
+export function resolveGroup(p: PolicySnapshot, requested: string, labels: Record<string, string>): string {
+  let best: { id: string; size: number } | null = null;
+  for (const g of p.groups.values()) {
+    const sel = g.labelSelector;
+    if (!sel) continue;
+    const pairs = Object.entries(sel);
+    if (pairs.length === 0 || !pairs.every(([k, v]) => labels[k] === v)) continue;
+    if (!best || pairs.length > best.size || (pairs.length === best.size && g.id < best.id)) best = { id: g.id, size: pairs.length };
+  }
+  return best?.id ?? requested;
 }
 
 /** The pin that applies to a host: its own, else its group's; expired pins do not count. */

@@ -2,22 +2,28 @@ import { describe, expect, it } from "vitest";
 import { decideUpdate } from "./decide";
 import type { MaintenanceWindows } from "../rollout/policy-schema";
 import { channel, release } from "./test-fixtures";
-import { channelArchKey, resolveChannel, type ChannelInfo, type PolicySnapshot, type ReleaseInfo } from "./policy";
+import { channelArchKey, resolveChannel, resolveGroup, type ChannelInfo, type PolicySnapshot, type ReleaseInfo, type RolloutInfo } from "./policy";
 import { compareVersions } from "./version";
 
-function snapshot(releases: ReleaseInfo[], channels: ChannelInfo[], groups: Array<{ id: string; channelId: string | null; maintenanceWindows?: MaintenanceWindows | null }> = []): PolicySnapshot {
+function snapshot(
+  releases: ReleaseInfo[],
+  channels: ChannelInfo[],
+  groups: Array<{ id: string; channelId: string | null; maintenanceWindows?: MaintenanceWindows | null; approvalsRequired?: number | null }> = [],
+  rollouts: RolloutInfo[] = [],
+): PolicySnapshot {
   const byKey = new Map<string, ReleaseInfo[]>();
   for (const r of releases) {
     const k = channelArchKey(r.channelId ?? "", r.arch);
     byKey.set(k, [...(byKey.get(k) ?? []), r]);
   }
   return {
-    groups: new Map(groups.map((g) => [g.id, { maintenanceWindows: null, limits: null, ...g }])),
+    groups: new Map(groups.map((g) => [g.id, { maintenanceWindows: null, limits: null, approvalsRequired: null, ...g }])),
     groupPins: new Map(),
     hostPins: new Map(),
     channels: new Map(channels.map((c) => [c.id, c])),
     releases: new Map(releases.map((r) => [r.id, r])),
     releasesByChannelArch: byKey,
+    rollouts: new Map(rollouts.map((r) => [r.groupId, r])),
   };
 }
 
@@ -121,5 +127,21 @@ describe("update decision", () => {
     expect(resolveChannel(p, "flatcar", "default", "stable")?.id).toBe("stable");
     expect(resolveChannel(p, "fcos", "default", "stable")?.id).toBe("fcos-stable");
     expect(resolveChannel(p, "fcos", "default", "next")).toBeNull();
+  });
+});
+
+describe("group by label", () => {
+  it("assigns a host to the group whose selector its labels match, the most specific first, else the group it asked for", () => {
+    const p = snapshot([], [], [
+      { id: "edge", channelId: null },
+      { id: "berlin", channelId: null },
+      { id: "berlin-gpu", channelId: null },
+    ]);
+    p.groups.get("berlin")!.labelSelector = { site: "berlin" };
+    p.groups.get("berlin-gpu")!.labelSelector = { site: "berlin", gpu: "true" };
+    expect(resolveGroup(p, "edge", { site: "berlin" })).toBe("berlin");
+    expect(resolveGroup(p, "edge", { site: "berlin", gpu: "true", rack: "7" })).toBe("berlin-gpu");
+    expect(resolveGroup(p, "edge", { site: "paris" })).toBe("edge");
+    expect(resolveGroup(p, "edge", {})).toBe("edge");
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { getHost } from "@/db/queries/hosts";
-import { removePin, setPin } from "@/db/queries/pins";
+import { bulkPinHosts, removePin, setPin } from "@/db/queries/pins";
+import { HostQuerySchema, hostQueryInput } from "@/lib/fleet/host-query";
 import { listReleases, recallRelease } from "@/db/queries/releases";
 import { invalidatePolicy } from "@/server/policy-cache";
 import { seedFlatcarStable } from "../helpers/catalog";
@@ -53,6 +54,21 @@ describe.each(testDatabases())("rollbacks on $name", (target) => {
   it("a native host below the target is told to update, with the payload", async () => {
     const d = (await native({ machineId: "3".repeat(32), os: { family: "flatcar", version: "3975.2.2", arch: "amd64" }, slot: "A", state: "idle", group: "stable" })).directive;
     expect(d).toMatchObject({ type: "update", version: "4081.2.0", payloadUrl: "https://update.release.example/amd64-usr/4081.2.0/", payloadName: "flatcar_production_update.gz" });
+  });
+
+  it("a selection of hosts (by filter) is rolled back at once: each is offered the older payload", async () => {
+    const selected = ["6".repeat(32), "7".repeat(31) + "0"];
+    const labels = { rack: "r42" };
+    for (const id of selected) await native({ machineId: id, os: { family: "flatcar", version: "4081.2.0", arch: "amd64" }, slot: "B", previousVersion: "3975.2.2", state: "idle", group: "stable", labels });
+    const other = "8".repeat(32);
+    await native({ machineId: other, os: { family: "flatcar", version: "4081.2.0", arch: "amd64" }, slot: "B", previousVersion: "3975.2.2", state: "idle", group: "stable" });
+    const filter = HostQuerySchema.parse(hostQueryInput(new URLSearchParams("label=rack%3Dr42")));
+    expect(await bulkPinHosts(t.database.db, SYSTEM_ACTOR, filter, { version: "3975.2.2", reason: "rack r42 kernel panic", owner: "ops@example.com", expiresAt: null, allowDowngrade: true }, false)).toEqual({ matched: 2, pinned: 2 });
+    invalidatePolicy();
+    for (const id of selected) {
+      expect((await native({ machineId: id, os: { family: "flatcar", version: "4081.2.0", arch: "amd64" }, slot: "B", previousVersion: "3975.2.2", state: "idle", group: "stable", labels })).directive).toEqual({ type: "rollback", toVersion: "3975.2.2", toSlot: "A" });
+    }
+    expect((await native({ machineId: other, os: { family: "flatcar", version: "4081.2.0", arch: "amd64" }, slot: "B", previousVersion: "3975.2.2", state: "idle", group: "stable" })).directive).toMatchObject({ type: "none" });
   });
 
   it("a recalled release is never offered again and hosts on it go back to the last good one", async () => {
