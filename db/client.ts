@@ -22,6 +22,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * The node-postgres pool behind a handle (named statements, cursors, COPY), or null on PGlite.
+ * Only the data layer's raw paths need it; everything else goes through drizzle.
+ */
+export function pgPoolOf(db: Db): pg.Pool | null {
+  const client = (db as unknown as { $client: unknown }).$client;
+  return client instanceof pg.Pool ? client : null;
+}
+
 export interface OpenOptions {
   /** postgres:// URL; without it PGlite is used. */
   url?: string;

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { AppError } from "@/lib/errors";
 import { decodeHistoryCursor, encodeHistoryCursor, type HistoryCursor, type HistoryFilter as EventFilter } from "@/lib/history/query";
-import { rowsOf, type Db } from "../client";
+import { pgPoolOf, rowsOf, type Db } from "../client";
 import { hostReports, hosts } from "../schema/fleet";
 import { rolloutEvents, rolloutHosts, rollouts } from "../schema/rollouts";
 
@@ -107,11 +107,6 @@ export async function historyEvents(db: Db, f: ResolvedHistoryFilter, cursor: Hi
   return { rows, next: rows.length === limit && last ? { at: last.receivedAt, id: last.id } : null };
 }
 
-interface PgPoolLike {
-  totalCount: number;
-  connect(): Promise<{ query(q: { text: string; values?: unknown[]; rowMode?: "array" }): Promise<{ rows: unknown[][] }>; release(): void }>;
-}
-
 /**
  * Every event the filter matches, newest first, in batches: what exports stream. On Postgres
  * one query runs behind a cursor on a connection of its own (keyset pages would re-plan and
@@ -120,8 +115,8 @@ interface PgPoolLike {
  * so there it walks keyset pages.
  */
 export async function* historyEventBatches(db: Db, f: ResolvedHistoryFilter, batchSize = 10_000): AsyncGenerator<HistoryEvent[]> {
-  const pool = (db as unknown as { $client: object }).$client;
-  if (!("totalCount" in pool)) {
+  const pool = pgPoolOf(db);
+  if (!pool) {
     let cursor: HistoryCursor | null = null;
     do {
       const page = await historyEvents(db, f, cursor, batchSize);
@@ -137,14 +132,14 @@ export async function* historyEventBatches(db: Db, f: ResolvedHistoryFilter, bat
     .orderBy(desc(hostReports.receivedAt), desc(hostReports.id))
     .toSQL();
   const keys = Object.keys(EVENT_COLUMNS) as Array<keyof typeof EVENT_COLUMNS>;
-  const client = await (pool as PgPoolLike).connect();
+  const client = await pool.connect();
   let open = false;
   try {
     await client.query({ text: "BEGIN READ ONLY" });
     open = true;
     await client.query({ text: `DECLARE history_export NO SCROLL CURSOR FOR ${query.sql}`, values: query.params });
     for (;;) {
-      const { rows } = await client.query({ text: `FETCH ${Math.floor(batchSize)} FROM history_export`, rowMode: "array" });
+      const { rows } = await client.query<unknown[]>({ text: `FETCH ${Math.floor(batchSize)} FROM history_export`, rowMode: "array" });
       if (rows.length === 0) break;
       yield rows.map((r) => {
         const out = Object.fromEntries(keys.map((k, i) => [k, r[i]])) as Record<string, unknown>;
@@ -178,8 +173,8 @@ function inlineParams(text: string, params: unknown[], quote: (s: string) => str
  * about a third of that). Columns and formats match the cursor export. Null on PGlite.
  */
 export async function historyCsvCopy(db: Db, f: ResolvedHistoryFilter): Promise<ReadableStream<Uint8Array> | null> {
-  const pool = (db as unknown as { $client: object }).$client;
-  if (!("totalCount" in pool)) return null;
+  const pool = pgPoolOf(db);
+  if (!pool) return null;
   const iso = (c: SQL.Aliased | typeof hostReports.receivedAt) => sql`to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   const q = db
     .select({
@@ -201,11 +196,7 @@ export async function historyCsvCopy(db: Db, f: ResolvedHistoryFilter): Promise<
     .where(and(...eventConditions(f)))
     .orderBy(desc(hostReports.receivedAt), desc(hostReports.id))
     .toSQL();
-  const client = (await (pool as PgPoolLike).connect()) as unknown as {
-    query(stream: ReturnType<typeof copyTo>): ReturnType<typeof copyTo>;
-    escapeLiteral(s: string): string;
-    release(err?: Error): void;
-  };
+  const client = await pool.connect();
   let released = false;
   const release = (err?: Error) => {
     if (!released) client.release(err);

@@ -1,4 +1,4 @@
-import type { Db } from "../client";
+import { pgPoolOf, type Db } from "../client";
 import type { HealthCheck } from "../schema/fleet";
 import type { OsFamily, UpdateState } from "@/lib/agent/native-report";
 import { historyPrevCte, historyTail } from "./history-ingest";
@@ -129,12 +129,7 @@ export const REPORT_COLUMNS: ReadonlyArray<Column<IngestReport>> = [
 ];
 
 interface RawClient {
-  $client: { query(text: string | { name: string; text: string; values: unknown[] }, params?: unknown[]): Promise<unknown> };
-}
-
-/** node-postgres pools take named statements; PGlite has no `totalCount`. */
-function isPgPool(client: object): boolean {
-  return "totalCount" in client && "idleCount" in client;
+  $client: { query(text: string, params: unknown[]): Promise<unknown> };
 }
 
 // One statement (a data-modifying CTE) is atomic on its own: one round trip per batch instead
@@ -206,7 +201,7 @@ export async function ingestReports(db: Db, reports: readonly IngestReport[]): P
   // The hot path skips the query builder: the statement text is fixed, only the arrays change.
   // On Postgres it is a named prepared statement: planning this statement (a partitioned
   // table, a dozen CTEs) cost more than running it; each connection plans it once.
-  const client = (db as unknown as RawClient).$client;
-  if (isPgPool(client)) await client.query({ name: "flotilla_ingest", text: INGEST_SQL, values: params });
-  else await client.query(INGEST_SQL, params);
+  const pool = pgPoolOf(db);
+  if (pool) await pool.query({ name: "flotilla_ingest", text: INGEST_SQL, values: params });
+  else await (db as unknown as RawClient).$client.query(INGEST_SQL, params);
 }

@@ -65,6 +65,12 @@ async function start(tx: Db, r: RolloutRow, now: Date, actor: string, detail: Re
   return after!;
 }
 
+/** A rollout that will never start takes its open approval request with it. */
+async function voidPendingApproval(tx: Db, requestId: string | null, now: Date): Promise<void> {
+  if (!requestId) return;
+  await tx.update(approvalRequests).set({ status: "void", decidedAt: now }).where(and(eq(approvalRequests.id, requestId), eq(approvalRequests.status, "pending")));
+}
+
 /** Ends the group's live rollout because a newer one replaces it. */
 async function supersede(tx: Db, groupId: string, byVersion: string, now: Date): Promise<void> {
   const live = await tx
@@ -76,9 +82,7 @@ async function supersede(tx: Db, groupId: string, byVersion: string, now: Date):
     await event(tx, r.id, "superseded", "system", { byVersion }, now);
     // Hosts it offered but that never finished no longer count for it.
     await tx.update(rolloutHosts).set({ finishedAt: now }).where(and(eq(rolloutHosts.rolloutId, r.id), isNull(rolloutHosts.finishedAt)));
-    if (r.approvalRequestId) {
-      await tx.update(approvalRequests).set({ status: "void", decidedAt: now }).where(and(eq(approvalRequests.id, r.approvalRequestId), eq(approvalRequests.status, "pending")));
-    }
+    await voidPendingApproval(tx, r.approvalRequestId, now);
   }
 }
 
@@ -191,9 +195,7 @@ async function stop(tx: Db, actor: Actor, r: RolloutRow, status: "paused" | "abo
     .set({ status, stoppedBy, updatedAt: now, ...(status === "aborted" ? { finishedAt: now } : {}) })
     .where(eq(rollouts.id, r.id))
     .returning();
-  if (status === "aborted" && r.approvalRequestId) {
-    await tx.update(approvalRequests).set({ status: "void", decidedAt: now }).where(and(eq(approvalRequests.id, r.approvalRequestId), eq(approvalRequests.status, "pending")));
-  }
+  if (status === "aborted") await voidPendingApproval(tx, r.approvalRequestId, now);
   await event(tx, r.id, status === "paused" ? "paused" : "aborted", stoppedBy.kind === "operator" ? stoppedBy.actor : "threshold", { ...stoppedBy, ...numbers }, now);
   await appendAudit(tx, actor, { action: status === "paused" ? "rollout.pause" : "rollout.abort", targetType: "rollout", targetId: r.id, before: auditView(r), after: { ...auditView(after!), ...numbers }, reason: stoppedBy.reason });
   return after!;

@@ -43,8 +43,12 @@ export interface HostFacts {
   updateState?: string;
 }
 
-/** An agent in the middle of installing an update is let finish it when a channel or rollout is paused. */
 const MID_UPDATE = new Set(["downloading", "downloaded", "staged", "rebooting"]);
+
+/** An agent in the middle of installing an update is let finish it when a channel or rollout is paused. */
+function isMidUpdate(host: HostFacts): boolean {
+  return host.updateState !== undefined && MID_UPDATE.has(host.updateState);
+}
 
 /**
  * What to offer a host on its channel. A paused channel offers nothing; a pin (the host's,
@@ -54,8 +58,7 @@ const MID_UPDATE = new Set(["downloading", "downloaded", "staged", "rebooting"])
  */
 export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, host: HostFacts, now = new Date()): UpdateDecision {
   if (!channel) return { kind: "hold", reason: "no_channel", detail: "the host's group has no channel" };
-  const midUpdate = host.updateState !== undefined && MID_UPDATE.has(host.updateState);
-  if (channel.paused && !midUpdate) return { kind: "hold", reason: "paused", detail: `channel ${channel.id} paused${channel.pausedReason ? `: ${channel.pausedReason}` : ""}` };
+  if (channel.paused && !isMidUpdate(host)) return { kind: "hold", reason: "paused", detail: `channel ${channel.id} paused${channel.pausedReason ? `: ${channel.pausedReason}` : ""}` };
   // A host on a recalled release goes back to the newest good release below it.
   const running = releaseFor(p, channel, host.version, host.arch);
   if (running?.recalled) {
@@ -128,7 +131,7 @@ function rolloutGate(p: PolicySnapshot, host: HostFacts, version: string, rollou
     case "superseded":
       return held({ reason: "rollout_aborted", version, by: rollout.stoppedBy ?? { kind: "operator", actor: "an operator", reason: "aborted" } });
     case "paused":
-      if (host.updateState !== undefined && MID_UPDATE.has(host.updateState)) return { kind: "pass", ref: { id: rollout.id, phaseIndex: rollout.phaseIndex } };
+      if (isMidUpdate(host)) return { kind: "pass", ref: { id: rollout.id, phaseIndex: rollout.phaseIndex } };
       return held({ reason: "rollout_paused", version, by: rollout.stoppedBy ?? { kind: "operator", actor: "an operator", reason: "paused" } });
     case "completed":
       return { kind: "pass", ref: { id: rollout.id, phaseIndex: rollout.phaseNames.length } };
