@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
 import { openDatabase, type Db } from "@/db/client";
-import { freePort, postgresCpuSeconds, spawnServer, waitHealthy, type ServerProcess } from "./processes";
+import { freePort, postgresCpuSeconds, SERVER_NODE_FLAGS, spawnServer, waitHealthy, type ServerProcess } from "./processes";
 
 export const TARGET_NAMES = ["baseline", "pglite", "postgres"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -87,7 +87,7 @@ async function startFlotilla(ctx: TargetContext, name: string, extra: Record<str
   const server = spawnServer({
     name,
     cwd: ctx.root,
-    nodeArgs: [...profileArgs(ctx, name), "--import", "tsx", ...extraNodeArgs(), "server/main.ts", "--no-ui"],
+    nodeArgs: [...profileArgs(ctx, name), ...SERVER_NODE_FLAGS, "--import", "tsx", ...extraNodeArgs(), "server/main.ts", "--no-ui"],
     env: flotillaEnv(ctx, port, extra),
     port,
   });

@@ -242,9 +242,10 @@ async function load(run: Run, opts: { hosts: number; days: number; chunk: number
       );
       // The host as its last event left it; dark hosts were last seen when they went dark.
       await run(
-        `INSERT INTO hosts (id, hostname, os_family, os_version, arch, slot, previous_version, update_state, error_code, error_message, group_id, channel_id, protocol, platform, first_version, first_seen_at, last_seen_at, report_count, labels, health, health_ok)
+        `INSERT INTO hosts (id, hostname, os_family, os_version, arch, slot, previous_version, update_state, error_code, error_message, group_id, channel_id, protocol, platform, first_version, first_seen_at, last_seen_at, last_seen_step, report_count, labels, health, health_ok)
         SELECT md5('flotilla-seed-' || p.i), p.group_id || '-' || lpad(p.i::text, 7, '0'), p.family, last.os_version, 'amd64', CASE WHEN p.family = 'fcos' THEN NULL ELSE 'A' END, last.from_version,
           last.update_state, last.error_code, last.error_message, p.group_id, ${channelCase("p.group_id")}, p.protocol, CASE WHEN p.i % 3 = 0 THEN 'metal' ELSE 'qemu' END, p.versions[1], p.enrolled_at,
+          CASE WHEN p.cutoff < timestamptz ${lit(nowIso)} THEN p.cutoff ELSE timestamptz ${lit(nowIso)} - make_interval(secs => (p.i * 31) % 600) END,
           CASE WHEN p.cutoff < timestamptz ${lit(nowIso)} THEN p.cutoff ELSE timestamptz ${lit(nowIso)} - make_interval(secs => (p.i * 31) % 600) END,
           (extract(epoch FROM p.cutoff - p.enrolled_at) / 60)::int, jsonb_build_object('site', split_part(p.group_id, '-', 1)), '[]'::jsonb, p.i % 250 <> 3
         FROM (${plan}) p CROSS JOIN LATERAL (SELECT * FROM (${events}) ev ORDER BY ev.t DESC LIMIT 1) last`,

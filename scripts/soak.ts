@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { openDatabase } from "@/db/client";
-import { freePort, getText, spawnServer, waitHealthy, type ServerProcess } from "../bench/processes";
+import { freePort, getText, SERVER_NODE_FLAGS, spawnServer, waitHealthy, type ServerProcess } from "../bench/processes";
 import { graphScenario, nativeReportScenario, omahaScenario, type RequestGenerator, type Scenario } from "../bench/scenarios";
 import { createTempDatabase, DEFAULT_POSTGRES_URL, withClient, type TempDatabase } from "./lib/temp-database";
 
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     server = spawnServer({
       name: "flotilla",
       cwd: ROOT,
-      nodeArgs: ["--import", "tsx", "server/main.ts", "--no-ui"],
+      nodeArgs: [...SERVER_NODE_FLAGS, "--import", "tsx", "server/main.ts", "--no-ui"],
       env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: database.url, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? "warn" },
       port,
     });

@@ -65,8 +65,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
   const metrics = createMetrics(() => hostsByState(database.db));
   const retention = startRetentionJob(database.db, env.FLOTILLA_HISTORY_RETENTION_DAYS);
-  // PGlite has one connection, so one batch at a time; Postgres takes a few in parallel.
-  const writer = new ReportWriter(database.db, database.kind === "pglite" ? 1 : Math.max(1, Math.min(4, env.FLOTILLA_DB_POOL_SIZE - 2)), {
+  // PGlite has one connection, so one batch at a time. On Postgres two: one batch commits
+  // (waits for its WAL flush) while the next runs. More writers made smaller batches that cost
+  // more per report (each statement has about 1 ms of fixed cost): 4 writers measured 3,746
+  // reports/s against 4,394 with 2 on the same machine.
+  const writer = new ReportWriter(database.db, database.kind === "pglite" ? 1 : Math.max(1, Math.min(2, env.FLOTILLA_DB_POOL_SIZE - 2)), {
     onBatch: (size) => metrics.batchSize.observe(size),
   });
   const policy = new PolicyCache(database.db);

@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { bucketStarts, versionDistribution, type VersionDelta } from "@/lib/history/charts";
 import type { Db } from "../client";
 import { fleetStateCounts, historyHourly, versionHourly } from "../schema/history";
@@ -79,10 +79,16 @@ export interface CountBucket {
 
 /**
  * Current hosts by state, version, OS, group and channel from fleet_state_counts (a few
- * hundred rows kept exact by the ingest statement) instead of counting the hosts table.
+ * hundred rows kept exact by the ingest statement, summed over their stripes) instead of
+ * counting the hosts table.
  */
 export async function fleetCounts(db: Db) {
-  const rows = await db.select().from(fleetStateCounts).where(gt(fleetStateCounts.hosts, 0));
+  const f = fleetStateCounts;
+  const rows = await db
+    .select({ groupId: f.groupId, channelId: f.channelId, osFamily: f.osFamily, osVersion: f.osVersion, updateState: f.updateState, healthOk: f.healthOk, hosts: sql<number>`sum(${f.hosts})::int` })
+    .from(f)
+    .groupBy(f.groupId, f.channelId, f.osFamily, f.osVersion, f.updateState, f.healthOk)
+    .having(sql`sum(${f.hosts}) > 0`);
   const tally = (key: (r: (typeof rows)[number]) => string) => {
     const m = new Map<string, number>();
     for (const r of rows) m.set(key(r), (m.get(key(r)) ?? 0) + r.hosts);

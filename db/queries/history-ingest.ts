@@ -13,6 +13,10 @@ export const CHANGE_SQL = `CASE WHEN b_version IS NULL THEN 'enrolled'
     WHEN replace(update_state, 'checking', 'idle') <> replace(b_state, 'checking', 'idle') THEN 'state'
     WHEN group_id <> b_group THEN 'group' END`;
 
+/** Stripes per counter (db/schema/history.ts): enough that a few writers rarely share one. */
+export const ROLLUP_SHARDS = 16;
+const SHARD = `(pg_backend_pid() % ${ROLLUP_SHARDS})::smallint`;
+
 const OVERVIEW_DIMS = ["group_id", "channel_id", "os_family", "os_version", "update_state", "health_ok"] as const;
 
 /**
@@ -35,8 +39,9 @@ type Column = readonly [name: string, arrayType: string, value: unknown, cast?: 
 
 /**
  * The tail of the statement: appends the reports (with `change` and `from_version`) and
- * updates the three rollups. Counter rows are written in key order so two concurrent batches
- * lock them in the same order and cannot deadlock.
+ * updates the three rollups. Each statement adds to its connection's stripe of the counters
+ * (ROLLUP_SHARDS), so concurrent batches do not queue on one row; rows are still written in key
+ * order, so two batches that do share a stripe lock them in the same order and cannot deadlock.
  */
 export function historyTail(reportColumns: ReadonlyArray<Column>, firstReportParam: number, hostParam: (name: string) => string): string {
   const names = reportColumns.map(([n]) => n);
@@ -56,24 +61,24 @@ events AS (SELECT c.*, ${CHANGE_SQL} AS change FROM classified c),
 appended AS (
   INSERT INTO host_reports (${names.join(", ")}, change, from_version) SELECT ${names.join(", ")}, change, b_version FROM events RETURNING 1),
 hourly AS (
-  INSERT INTO history_hourly (hour, group_id, os_version, change, events)
-  SELECT date_trunc('hour', received_at, 'UTC'), group_id, os_version, change, count(*) FROM events WHERE change IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-  ON CONFLICT (hour, group_id, os_version, change) DO UPDATE SET events = history_hourly.events + excluded.events RETURNING 1),
+  INSERT INTO history_hourly (hour, group_id, os_version, change, events, shard)
+  SELECT date_trunc('hour', received_at, 'UTC'), group_id, os_version, change, count(*), ${SHARD} FROM events WHERE change IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  ON CONFLICT (hour, group_id, os_version, change, shard) DO UPDATE SET events = history_hourly.events + excluded.events RETURNING 1),
 versions AS (
-  INSERT INTO version_hourly (hour, group_id, os_version, delta)
-  SELECT date_trunc('hour', e.received_at, 'UTC'), m.g, m.v, sum(m.d) FROM events e
+  INSERT INTO version_hourly (hour, group_id, os_version, delta, shard)
+  SELECT date_trunc('hour', e.received_at, 'UTC'), m.g, m.v, sum(m.d), ${SHARD} FROM events e
   CROSS JOIN LATERAL (VALUES (e.group_id, e.os_version, 1), (e.b_group, e.b_version, -1)) AS m(g, v, d)
   WHERE m.v IS NOT NULL AND (e.b_version IS NULL OR e.b_version <> e.os_version OR e.b_group <> e.group_id)
   GROUP BY 1, 2, 3 HAVING sum(m.d) <> 0 ORDER BY 1, 2, 3
-  ON CONFLICT (hour, group_id, os_version) DO UPDATE SET delta = version_hourly.delta + excluded.delta RETURNING 1),
+  ON CONFLICT (hour, group_id, os_version, shard) DO UPDATE SET delta = version_hourly.delta + excluded.delta RETURNING 1),
 next_state AS (
   SELECT * FROM unnest(${OVERVIEW_DIMS.map((d) => `${hostParam(d)}::${d === "health_ok" ? "bool" : "text"}[]`).join(", ")}, ${hostParam("id")}::text[]) AS n(${dims}, id))
-INSERT INTO fleet_state_counts (${dims}, hosts)
-SELECT ${dims}, sum(d) FROM (
+INSERT INTO fleet_state_counts (${dims}, hosts, shard)
+SELECT ${dims}, sum(d), ${SHARD} FROM (
   SELECT ${side("n", 1)} FROM next_state n LEFT JOIN prev p ON p.id = n.id WHERE p.id IS NULL OR ${differs}
   UNION ALL
   SELECT ${side("p", -1)} FROM next_state n JOIN prev p ON p.id = n.id WHERE ${differs}
 ) AS c(${dims}, d)
 GROUP BY ${dims} HAVING sum(d) <> 0 ORDER BY ${dims}
-ON CONFLICT (${dims}) DO UPDATE SET hosts = fleet_state_counts.hosts + excluded.hosts`;
+ON CONFLICT (${dims}, shard) DO UPDATE SET hosts = fleet_state_counts.hosts + excluded.hosts`;
 }

@@ -4,12 +4,25 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { groups, hostReports, hosts } from "../schema/fleet";
 import { AppError } from "@/lib/errors";
-import { decodeCursor, defaultDir, encodeCursor, type HostQuery } from "@/lib/fleet/host-query";
+import { decodeCursor, defaultDir, encodeCursor, LAST_SEEN_STEP_MINUTES, type HostQuery } from "@/lib/fleet/host-query";
 
 export type HostRow = typeof hosts.$inferSelect;
 export type HostReportRow = typeof hostReports.$inferSelect;
 
 export const STALE_AFTER_MS = 24 * 3600_000;
+const STEP_MS = LAST_SEEN_STEP_MINUTES * 60_000;
+
+/**
+ * Not seen since `cutoff`. last_seen_step ≤ last_seen_at < last_seen_step + step, so the
+ * condition on the step (indexed) selects the range and the exact time decides.
+ */
+function seenBefore(cutoff: Date): SQL {
+  return and(lt(hosts.lastSeenStep, cutoff), lt(hosts.lastSeenAt, cutoff))!;
+}
+
+function seenSince(cutoff: Date): SQL {
+  return and(gt(hosts.lastSeenStep, new Date(cutoff.getTime() - STEP_MS)), gt(hosts.lastSeenAt, cutoff))!;
+}
 
 /** Escapes LIKE wildcards so a search for `a_b` matches literally. */
 function likePattern(q: string): string {
@@ -17,7 +30,7 @@ function likePattern(q: string): string {
 }
 
 const SORT_COLUMNS = {
-  lastSeen: hosts.lastSeenAt,
+  lastSeen: hosts.lastSeenStep,
   hostname: hosts.hostname,
   version: hosts.osVersion,
   state: hosts.updateState,
@@ -37,7 +50,7 @@ export function filterConditions(q: HostQuery): SQL[] {
   }
   if (q.stale !== undefined) {
     const cutoff = new Date(Date.now() - STALE_AFTER_MS);
-    where.push(q.stale ? lt(hosts.lastSeenAt, cutoff) : gt(hosts.lastSeenAt, cutoff));
+    where.push(q.stale ? seenBefore(cutoff) : seenSince(cutoff));
   }
   return where;
 }
@@ -60,7 +73,7 @@ export async function listHosts(db: Db, q: HostQuery): Promise<{ items: HostRow[
     // Row comparison keeps the (col, id) index usable for both directions.
     where.push(dir === "desc" ? sql`(${col}, ${hosts.id}) < (${v}, ${c.id})` : sql`(${col}, ${hosts.id}) > (${v}, ${c.id})`);
   }
-  // The last-seen indexes are (…, last_seen_at DESC NULLS LAST, id DESC NULLS LAST): the ORDER BY
+  // The last-seen indexes are (…, last_seen_step DESC NULLS LAST, id DESC NULLS LAST): the ORDER BY
   // must say the same (plain DESC means NULLS FIRST), or Postgres sorts every matching row
   // instead of reading 51 from the index (1 s vs 8 ms for a group of 75,000 at 1 M hosts).
   const order =
@@ -81,13 +94,13 @@ export async function listHosts(db: Db, q: HostQuery): Promise<{ items: HostRow[
   const last = items[items.length - 1];
   const nextCursor =
     rows.length > q.limit && last
-      ? encodeCursor({ v: q.sort === "lastSeen" ? last.lastSeenAt.toISOString() : String(last[sortField(q.sort)]), id: last.id })
+      ? encodeCursor({ v: q.sort === "lastSeen" ? last.lastSeenStep.toISOString() : String(last[sortField(q.sort)]), id: last.id })
       : null;
   return { items, nextCursor };
 }
 
-function sortField(sort: HostQuery["sort"]): "hostname" | "osVersion" | "updateState" | "lastSeenAt" {
-  return sort === "hostname" ? "hostname" : sort === "version" ? "osVersion" : sort === "state" ? "updateState" : "lastSeenAt";
+function sortField(sort: HostQuery["sort"]): "hostname" | "osVersion" | "updateState" | "lastSeenStep" {
+  return sort === "hostname" ? "hostname" : sort === "version" ? "osVersion" : sort === "state" ? "updateState" : "lastSeenStep";
 }
 
 export async function countHosts(db: Db, q: HostQuery): Promise<number> {
@@ -158,18 +171,18 @@ async function bucket(db: Db, column: AnyPgColumn, limit = 50): Promise<Bucket[]
 export async function fleetOverview(db: Db): Promise<FleetOverview> {
   const cutoff = new Date(Date.now() - STALE_AFTER_MS);
   const counts = await fleetCounts(db);
-  const [stale] = await db.select({ n: sql<number>`count(*)::int` }).from(hosts).where(lt(hosts.lastSeenAt, cutoff));
+  const [stale] = await db.select({ n: sql<number>`count(*)::int` }).from(hosts).where(seenBefore(cutoff));
   const errorHosts = await db
     .select({ id: hosts.id, hostname: hosts.hostname, osVersion: hosts.osVersion, errorCode: hosts.errorCode, errorMessage: hosts.errorMessage, lastSeenAt: hosts.lastSeenAt })
     .from(hosts)
     .where(eq(hosts.updateState, "error"))
-    .orderBy(desc(hosts.lastSeenAt), desc(hosts.id))
+    .orderBy(sql`${hosts.lastSeenStep} desc nulls last`, sql`${hosts.id} desc nulls last`)
     .limit(10);
   const staleHosts = await db
     .select({ id: hosts.id, hostname: hosts.hostname, osVersion: hosts.osVersion, lastSeenAt: hosts.lastSeenAt })
     .from(hosts)
-    .where(lt(hosts.lastSeenAt, cutoff))
-    .orderBy(desc(hosts.lastSeenAt), desc(hosts.id))
+    .where(seenBefore(cutoff))
+    .orderBy(sql`${hosts.lastSeenStep} desc nulls last`, sql`${hosts.id} desc nulls last`)
     .limit(10);
   return {
     total: counts.total,

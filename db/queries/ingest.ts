@@ -1,6 +1,7 @@
 import { pgPoolOf, type Db } from "../client";
 import type { HealthCheck } from "../schema/fleet";
 import type { OsFamily, UpdateState } from "@/lib/agent/native-report";
+import { LAST_SEEN_STEP_MINUTES } from "@/lib/fleet/host-query";
 import { historyPrevCte, historyTail } from "./history-ingest";
 
 export type Protocol = "native" | "omaha" | "cincinnati";
@@ -91,10 +92,13 @@ export const HOST_COLUMNS: ReadonlyArray<Column<HostUpsert>> = [
   ["hold_reason", "text", ({ r }) => r.holdReason ?? null],
   ["first_seen_at", "timestamptz", ({ r }) => iso(r.receivedAt)],
   ["last_seen_at", "timestamptz", ({ r }) => iso(r.receivedAt)],
+  ["last_seen_step", "timestamptz", ({ r }) => iso(r.receivedAt)],
   ["report_count", "int4", ({ n }) => n],
 ];
 
 // Facts a protocol may not send keep their last known value; decisions come only with checks.
+// last_seen_step moves in steps (lib/fleet/host-query.ts LAST_SEEN_STEP_MINUTES): a check-in that
+// changes no indexed column is a heap-only update, one row write instead of ten index inserts.
 const HOST_UPDATE = `
   hostname = excluded.hostname, os_family = excluded.os_family, os_version = excluded.os_version,
   arch = excluded.arch, slot = excluded.slot, deployment_id = excluded.deployment_id,
@@ -110,6 +114,7 @@ const HOST_UPDATE = `
   offered_version = CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN hosts.offered_version ELSE excluded.offered_version END,
   hold_reason = CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN hosts.hold_reason ELSE excluded.hold_reason END,
   last_seen_at = GREATEST(hosts.last_seen_at, excluded.last_seen_at),
+  last_seen_step = CASE WHEN excluded.last_seen_at >= hosts.last_seen_step + interval '${LAST_SEEN_STEP_MINUTES} minutes' THEN excluded.last_seen_at ELSE hosts.last_seen_step END,
   report_count = hosts.report_count + excluded.report_count`;
 
 export const REPORT_COLUMNS: ReadonlyArray<Column<IngestReport>> = [

@@ -126,18 +126,23 @@ export const hosts = pgTable(
     holdReason: text("hold_reason"),
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    // last_seen_at in steps of LAST_SEEN_STEP_MINUTES (db/queries/ingest.ts): it moves only when
+    // the host was seen that much later. The list indexes are on this column, not the exact one,
+    // so most check-ins change no indexed column and are heap-only (HOT) updates: a check-in that
+    // moved last_seen_at wrote ten index entries (three of them GIN) for every report.
+    lastSeenStep: timestamp("last_seen_step", { withTimezone: true }).notNull().defaultNow(),
     reportCount: integer("report_count").notNull().default(1),
   },
   (t) => [
-    // Host list default sort (last seen, newest first) with keyset pagination on (last_seen_at, id).
-    index("hosts_last_seen_idx").on(t.lastSeenAt.desc(), t.id.desc()),
+    // Host list default sort (last seen, newest first) with keyset pagination on (last_seen_step, id).
+    index("hosts_last_seen_idx").on(t.lastSeenStep.desc(), t.id.desc()),
     // Host list sorted by hostname; also serves hostname prefix lookups.
     index("hosts_hostname_idx").on(t.hostname, t.id),
-    // Filters by group / version / state, each keyset-paginated by last seen.
-    index("hosts_group_idx").on(t.groupId, t.lastSeenAt.desc(), t.id.desc()),
-    index("hosts_version_idx").on(t.osVersion, t.lastSeenAt.desc(), t.id.desc()),
-    index("hosts_state_idx").on(t.updateState, t.lastSeenAt.desc(), t.id.desc()),
-    index("hosts_channel_idx").on(t.channelId, t.lastSeenAt.desc(), t.id.desc()),
+    // Filters by group / version / state / channel, each keyset-paginated by last seen (step).
+    index("hosts_group_idx").on(t.groupId, t.lastSeenStep.desc(), t.id.desc()),
+    index("hosts_version_idx").on(t.osVersion, t.lastSeenStep.desc(), t.id.desc()),
+    index("hosts_state_idx").on(t.updateState, t.lastSeenStep.desc(), t.id.desc()),
+    index("hosts_channel_idx").on(t.channelId, t.lastSeenStep.desc(), t.id.desc()),
     // Label filter (labels @> '{"site":"berlin"}').
     index("hosts_labels_idx").using("gin", sql`${t.labels} jsonb_path_ops`),
     // Free-text search: substring match on hostname and machine id (ILIKE '%q%').

@@ -1,9 +1,15 @@
-import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
 
 /*
  * Rollups of the update history, maintained by the ingest statement as reports arrive
  * (db/queries/history-ingest.ts), so charts and counts never scan raw host_reports. They
  * are kept when retention drops raw partitions.
+ *
+ * Each counter is striped: `shard` is the writing connection's backend pid modulo
+ * ROLLUP_SHARDS, so concurrent ingest statements add to different rows and never wait on
+ * each other's row locks (a shared counter row serialized every batch behind the previous
+ * batch's commit). Readers sum over shards; the retention job folds closed hours and the
+ * live counts back into shard 0 (db/queries/rollup-compaction.ts).
  */
 
 /** Change events per hour, group, version and kind: "updates and failures per hour". */
@@ -15,9 +21,10 @@ export const historyHourly = pgTable(
     osVersion: text("os_version").notNull(),
     change: text("change").notNull(),
     events: integer("events").notNull(),
+    shard: smallint("shard").notNull().default(0),
   },
   // The primary key serves the chart's range scan by hour.
-  (t) => [primaryKey({ columns: [t.hour, t.groupId, t.osVersion, t.change] })],
+  (t) => [primaryKey({ columns: [t.hour, t.groupId, t.osVersion, t.change, t.shard] })],
 );
 
 /**
@@ -31,15 +38,18 @@ export const versionHourly = pgTable(
     groupId: text("group_id").notNull(),
     osVersion: text("os_version").notNull(),
     delta: integer("delta").notNull(),
+    shard: smallint("shard").notNull().default(0),
   },
   // Range scan by hour (chart) and the baseline sum before the range.
-  (t) => [primaryKey({ columns: [t.hour, t.groupId, t.osVersion] })],
+  (t) => [primaryKey({ columns: [t.hour, t.groupId, t.osVersion, t.shard] })],
 );
 
 /**
  * Current hosts per combination of the overview's dimensions, kept exact by the ingest
  * statement (−1 on the host's old combination, +1 on its new one). The overview reads a few
  * hundred rows instead of counting a million hosts five ways. Null channel is stored as ''.
+ * One shard's row may be negative (a host counted in one shard left from another); only the
+ * sum over shards is a host count.
  */
 export const fleetStateCounts = pgTable(
   "fleet_state_counts",
@@ -51,8 +61,9 @@ export const fleetStateCounts = pgTable(
     updateState: text("update_state").notNull(),
     healthOk: boolean("health_ok").notNull(),
     hosts: bigint("hosts", { mode: "number" }).notNull(),
+    shard: smallint("shard").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.channelId, t.osFamily, t.osVersion, t.updateState, t.healthOk] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.channelId, t.osFamily, t.osVersion, t.updateState, t.healthOk, t.shard] })],
 );
 
 /** One row per run of the retention job (server/history-retention.ts), shown in the UI. */

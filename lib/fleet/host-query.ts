@@ -2,6 +2,13 @@ import { z } from "zod";
 import { OS_FAMILY_VALUES, UPDATE_STATE_VALUES } from "../agent/native-report";
 import { AppError } from "../errors";
 
+/**
+ * The host list sorts and pages by last seen in steps of this much: the stored sort key moves
+ * only when a host is seen this long after it last moved (the exact time is still shown), so
+ * frequent check-ins do not rewrite the list indexes. Within a step, newer ids come first.
+ */
+export const LAST_SEEN_STEP_MINUTES = 15;
+
 export const HOST_SORTS = ["lastSeen", "hostname", "version", "state"] as const;
 export type HostSort = (typeof HOST_SORTS)[number];
 

@@ -5,6 +5,7 @@ import { appendAudit, listAudit, verifyAuditChain, type Actor } from "@/db/queri
 import { activityChart, fleetCounts, versionChart } from "@/db/queries/history-charts";
 import { historyEvents, hostsOnVersion, listHistory, resolveHistoryFilter, rolloutStops } from "@/db/queries/history";
 import { ingestReports, type IngestReport } from "@/db/queries/ingest";
+import { compactRollups } from "@/db/queries/rollup-compaction";
 import { ensureReportPartitions, lastRetentionRun, listReportPartitions, runRetention } from "@/db/queries/retention";
 import { auditLog } from "@/db/schema/audit";
 import { rolloutEvents, rollouts } from "@/db/schema/rollouts";
@@ -152,6 +153,44 @@ describe.each(testDatabases())("fleet history on $name", (target) => {
     expect(activity.points).toHaveLength(1);
     expect(activity.points[0]!.enrolled).toBe(20);
     expect((await fleetCounts(database.db)).total).toBeGreaterThanOrEqual(40);
+  });
+
+  it("folds striped counter rows into one row a key without changing any sum", async () => {
+    const hour = new Date(Math.floor(Date.now() / 3600_000) * 3600_000);
+    const past = new Date(hour.getTime() - 5 * 3600_000);
+    const dims = (version: string) => sql`'fold-g', 'stable', 'flatcar', ${version}, 'idle', true`;
+    // As concurrent writers leave them: one key spread over stripes (one negative), one key
+    // whose stripes cancel out, closed and current hours.
+    await database.db.execute(sql`INSERT INTO fleet_state_counts (group_id, channel_id, os_family, os_version, update_state, health_ok, hosts, shard) VALUES
+      (${dims("1.0")}, 3, 0), (${dims("1.0")}, -1, 5), (${dims("1.0")}, 2, 9), (${dims("2.0")}, 1, 4), (${dims("2.0")}, -1, 7)`);
+    await database.db.execute(sql`INSERT INTO history_hourly (hour, group_id, os_version, change, events, shard) VALUES
+      (${past}, 'fold-g', '1.0', 'update', 2, 0), (${past}, 'fold-g', '1.0', 'update', 5, 3), (${past}, 'fold-g', '1.0', 'update', 1, 11),
+      (${hour}, 'fold-g', '1.0', 'update', 4, 3)`);
+    await database.db.execute(sql`INSERT INTO version_hourly (hour, group_id, os_version, delta, shard) VALUES
+      (${past}, 'fold-g', '1.0', 4, 1), (${past}, 'fold-g', '1.0', -1, 2), (${hour}, 'fold-g', '1.0', 2, 6)`);
+    const state = async () => ({
+      counts: rowsOf(await database.db.execute(sql`SELECT os_version, shard, hosts::int AS n FROM fleet_state_counts WHERE group_id = 'fold-g' ORDER BY 1, 2`)),
+      hourly: rowsOf(await database.db.execute(sql`SELECT hour = ${hour} AS current, shard, events AS n FROM history_hourly WHERE group_id = 'fold-g' ORDER BY 1, 2`)),
+      versions: rowsOf(await database.db.execute(sql`SELECT hour = ${hour} AS current, shard, delta AS n FROM version_hourly WHERE group_id = 'fold-g' ORDER BY 1, 2`)),
+    });
+    const overview = (await fleetCounts(database.db)).byGroup.find((g) => g.key === "fold-g");
+    expect(overview?.count).toBe(4);
+    const result = await compactRollups(database.db);
+    expect(result?.folded).toMatchObject({ fleet_state_counts: expect.any(Number), history_hourly: expect.any(Number), version_hourly: expect.any(Number) });
+    expect(await state()).toEqual({
+      // 3 − 1 + 2 in one row; the key that summed to nothing is gone.
+      counts: [{ os_version: "1.0", shard: 0, n: 4 }],
+      // Closed hours fold to stripe 0; the current hour is left to its writers.
+      hourly: [
+        { current: false, shard: 0, n: 8 },
+        { current: true, shard: 3, n: 4 },
+      ],
+      versions: [
+        { current: false, shard: 0, n: 3 },
+        { current: true, shard: 6, n: 2 },
+      ],
+    });
+    expect((await fleetCounts(database.db)).byGroup.find((g) => g.key === "fold-g")?.count).toBe(4);
   });
 
   it("answers who paused channel stable last Tuesday and why", async () => {

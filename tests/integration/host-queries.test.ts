@@ -70,7 +70,7 @@ describe.each(testDatabases())("host list and overview on $name", (target) => {
       expect(rows).toHaveLength(N);
       expect(new Set(rows.map((r) => r.id)).size).toBe(N);
       const q = query(qs);
-      const key = (r: HostRow) => (q.sort === "lastSeen" ? r.lastSeenAt.toISOString() : q.sort === "hostname" ? r.hostname : q.sort === "version" ? r.osVersion : r.updateState);
+      const key = (r: HostRow) => (q.sort === "lastSeen" ? r.lastSeenStep.toISOString() : q.sort === "hostname" ? r.hostname : q.sort === "version" ? r.osVersion : r.updateState);
       const dir = q.dir ?? (q.sort === "lastSeen" ? "desc" : "asc");
       for (let i = 1; i < rows.length; i++) {
         const [a, b] = [rows[i - 1]!, rows[i]!];

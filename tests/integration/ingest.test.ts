@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type Database } from "@/db/client";
-import { getHost, hostHistory } from "@/db/queries/hosts";
+import { getHost, hostHistory, listHosts, STALE_AFTER_MS } from "@/db/queries/hosts";
 import { getTableColumns } from "drizzle-orm";
 import { HOST_COLUMNS, ingestReports, REPORT_COLUMNS } from "@/db/queries/ingest";
 import { hostReports, hosts } from "@/db/schema/fleet";
@@ -9,6 +9,7 @@ import { historyPage } from "@/db/queries/history";
 import { ReportWriter } from "@/db/report-writer";
 import { randomMachineId, testDatabases } from "../helpers/databases";
 import { report } from "../helpers/reports";
+import { HostQuerySchema, hostQueryInput, LAST_SEEN_STEP_MINUTES } from "@/lib/fleet/host-query";
 
 describe("bulk insert column lists", () => {
   it("cover every column of hosts and host_reports (but the generated id and what the statement derives)", () => {
@@ -60,6 +61,35 @@ describe.each(testDatabases())("report ingest on $name", (target) => {
     await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(now) })]);
     await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(now - 30_000) })]);
     expect((await getHost(database.db, id))?.lastSeenAt.getTime()).toBe(now);
+  });
+
+  it("moves the indexed last-seen step only after a step's time; the exact last seen moves every report", async () => {
+    const id = randomMachineId();
+    const step = LAST_SEEN_STEP_MINUTES * 60_000;
+    const t0 = Date.now() - 3 * step;
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(t0) })]);
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(t0 + step - 1_000) })]);
+    let host = await getHost(database.db, id);
+    expect(host?.lastSeenAt.getTime()).toBe(t0 + step - 1_000);
+    expect(host?.lastSeenStep.getTime()).toBe(t0);
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(t0 + step) })]);
+    host = await getHost(database.db, id);
+    expect(host?.lastSeenStep.getTime()).toBe(t0 + step);
+    // A late report never moves either backwards.
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(t0) })]);
+    host = await getHost(database.db, id);
+    expect([host?.lastSeenAt.getTime(), host?.lastSeenStep.getTime()]).toEqual([t0 + step, t0 + step]);
+  });
+
+  it("decides stale on the exact last seen, even when the step is older than the cutoff", async () => {
+    const id = randomMachineId();
+    const cutoff = Date.now() - STALE_AFTER_MS;
+    // Step taken 10 minutes before the cutoff; last seen 4 minutes after it, within the step.
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(cutoff - 10 * 60_000) })]);
+    await ingestReports(database.db, [report({ hostId: id, receivedAt: new Date(cutoff + 4 * 60_000) })]);
+    const ids = async (stale: boolean) => (await listHosts(database.db, HostQuerySchema.parse(hostQueryInput(new URLSearchParams(`q=${id}&stale=${stale}`))))).items.map((h) => h.id);
+    expect(await ids(true)).toEqual([]);
+    expect(await ids(false)).toEqual([id]);
   });
 
   it("group commit: concurrent submissions are batched and each resolves only once stored", async () => {
