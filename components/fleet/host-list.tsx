@@ -10,6 +10,7 @@ import { useCan } from "../session-context";
 import { BulkPin } from "./bulk-pin";
 import { HostFilters } from "./host-filters";
 import { StateBadge } from "./state-badge";
+import { LAST_SEEN_STEP_MINUTES } from "@/lib/fleet/host-query";
 
 const COLUMNS = [
   { label: "Host", sort: "hostname" },
@@ -54,7 +55,12 @@ export function HostList() {
               {COLUMNS.map((c) => (
                 <th key={c.label} scope="col" className="px-3 py-2" aria-sort={c.sort && sort === c.sort ? (dir === "asc" ? "ascending" : "descending") : undefined}>
                   {c.sort ? (
-                    <button type="button" className="uppercase hover:text-slate-900" onClick={() => sortBy(c.sort)}>
+                    <button
+                      type="button"
+                      className="uppercase hover:text-slate-900"
+                      onClick={() => sortBy(c.sort)}
+                      title={c.sort === "lastSeen" ? `Sorted by last seen in ${LAST_SEEN_STEP_MINUTES}-minute steps (newer ids first within a step); the times shown are exact` : undefined}
+                    >
                       {c.label}
                       {sort === c.sort ? (dir === "asc" ? " ▲" : " ▼") : ""}
                     </button>

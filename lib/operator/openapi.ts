@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NativeReportSchema } from "../agent/native-report";
-import { HOST_SORTS } from "../fleet/host-query";
+import { HOST_SORTS, LAST_SEEN_STEP_MINUTES } from "../fleet/host-query";
 import { UPDATE_STATE_VALUES, OS_FAMILY_VALUES } from "../agent/native-report";
 import { CHANGE_KINDS } from "../history/events";
 import {
@@ -120,7 +120,7 @@ export function openApiDocument(): JsonSchema {
             { name: "label", in: "query", schema: str, description: "key=value; repeat for several" },
             { name: "q", in: "query", schema: str, description: "substring of hostname or machine id" },
             { name: "stale", in: "query", schema: { enum: ["true", "false"] }, description: "not seen for 24 h" },
-            { name: "sort", in: "query", schema: { enum: [...HOST_SORTS] } },
+            { name: "sort", in: "query", description: `lastSeen sorts by last seen in ${LAST_SEEN_STEP_MINUTES}-minute steps, newer ids first within a step`, schema: { enum: [...HOST_SORTS] } },
             { name: "dir", in: "query", schema: { enum: ["asc", "desc"] } },
             { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500 } },
             { name: "cursor", in: "query", schema: str, description: "nextCursor of the previous page" },
