@@ -72,6 +72,12 @@ test("signed-out visitors are sent to sign-in and the operator API answers 401",
   expect((await request.get("/api/v1/hosts")).status()).toBe(401);
   const api = await adminApi();
   expect((await api.get("/api/v1/hosts")).status()).toBe(200);
+  // A path no route serves gets the API's JSON error, not Next's HTML page.
+  for (const res of [await api.get("/api/v1/no-such-route"), await api.post("/api/v1/hosts/x/no/such/thing", { data: {} })]) {
+    expect(res.status()).toBe(404);
+    expect(res.headers()["content-type"]).toContain("application/json");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
+  }
   await api.dispose();
 });
 

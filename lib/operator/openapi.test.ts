@@ -22,7 +22,8 @@ function routeFiles(dir: string, prefix = "/api/v1"): Array<{ path: string; meth
 describe("OpenAPI document", () => {
   it("describes every operator route and method that exists", () => {
     const doc = openApiDocument() as { paths: Record<string, Record<string, unknown>> };
-    const routes = routeFiles(path.join(process.cwd(), "app", "api", "v1")).filter((r) => r.path !== "/api/v1/openapi.json");
+    const routes = routeFiles(path.join(process.cwd(), "app", "api", "v1"))// The catch-all ([...path]) is the JSON 404 for paths no route serves, not an API.
+      .filter((r) => r.path !== "/api/v1/openapi.json" && !r.path.includes("{..."));
     expect(routes.length).toBeGreaterThan(10);
     for (const r of routes) {
       expect(doc.paths[r.path], r.path).toBeDefined();

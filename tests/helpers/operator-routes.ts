@@ -9,8 +9,8 @@ import { NextRequest } from "next/server";
 type RouteHandler = (req: NextRequest, segment: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 interface RouteFile {
-  /** Path segments: literal, or a dynamic `[name]` segment. */
-  segments: Array<{ literal: string } | { param: string }>;
+  /** Path segments: literal, a dynamic `[name]` segment, or a catch-all `[...name]` (last). */
+  segments: Array<{ literal: string } | { param: string } | { rest: string }>;
   file: string;
 }
 
@@ -22,8 +22,9 @@ function scan(dir: string, prefix: RouteFile["segments"]): RouteFile[] {
     if (entry.name.startsWith("_")) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
+      const rest = /^\[\.\.\.(.+)\]$/.exec(entry.name);
       const m = /^\[(.+)\]$/.exec(entry.name);
-      out.push(...scan(full, [...prefix, m ? { param: m[1]! } : { literal: entry.name }]));
+      out.push(...scan(full, [...prefix, rest ? { rest: rest[1]! } : m ? { param: m[1]! } : { literal: entry.name }]));
     } else if (entry.name === "route.ts") {
       out.push({ segments: prefix, file: full });
     }
@@ -32,11 +33,15 @@ function scan(dir: string, prefix: RouteFile["segments"]): RouteFile[] {
 }
 
 function match(route: RouteFile, parts: string[]): Record<string, string> | null {
-  if (route.segments.length !== parts.length) return null;
+  const last = route.segments[route.segments.length - 1];
+  const catchAll = last !== undefined && "rest" in last;
+  if (catchAll ? parts.length < route.segments.length : route.segments.length !== parts.length) return null;
   const params: Record<string, string> = {};
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = 0; i < route.segments.length; i++) {
     const seg = route.segments[i]!;
-    if ("literal" in seg) {
+    if ("rest" in seg) {
+      params[seg.rest] = parts.slice(i).join("/");
+    } else if ("literal" in seg) {
       if (seg.literal !== parts[i]) return null;
     } else {
       params[seg.param] = parts[i]!;
@@ -65,11 +70,12 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
  * next.config headers are Next's business and are covered by the Playwright suite.
  */
 export function operatorRouteHandler(root = process.cwd()): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  // Static segments win over dynamic ones at the same depth, as in Next.
+  // Static segments win over dynamic ones at the same depth, and both over a catch-all, as in Next.
+  const rank = (seg: RouteFile["segments"][number]) => ("rest" in seg ? 2 : "param" in seg ? 1 : 0);
   const routes = scan(path.join(root, "app", "api", "v1"), [{ literal: "api" }, { literal: "v1" }]).sort((a, b) => {
     for (let i = 0; i < Math.min(a.segments.length, b.segments.length); i++) {
-      const da = "param" in a.segments[i]! ? 1 : 0;
-      const db = "param" in b.segments[i]! ? 1 : 0;
+      const da = rank(a.segments[i]!);
+      const db = rank(b.segments[i]!);
       if (da !== db) return da - db;
     }
     return 0;
