@@ -68,6 +68,14 @@ describe.each(testDatabases())("FleetLock on $name", (target) => {
     await setRebootSlots(database.db, SYSTEM_ACTOR, "edge", 2, "two at a time");
     expect((await lock(server.url, "pre-reboot", id, "edge")).status).toBe(200);
     expect((await getHost(database.db, id))?.updateState).toBe("rebooting");
+    // The overview's live counts moved with the host (they are kept outside the hosts table).
+    const counted = rowsOf<{ state: string; n: number }>(
+      await database.db.execute(sql`SELECT update_state AS state, sum(hosts)::int AS n FROM fleet_state_counts WHERE group_id = ${"default"} AND os_version = '40.20240416.3.1' GROUP BY 1 HAVING sum(hosts) <> 0 ORDER BY 1`),
+    );
+    expect(counted).toEqual([{ state: "rebooting", n: 1 }]);
+    // A second grant (recursive lock) does not count the host twice.
+    expect((await lock(server.url, "pre-reboot", id, "edge")).status).toBe(200);
+    expect(rowsOf<{ n: number }>(await database.db.execute(sql`SELECT sum(hosts)::int AS n FROM fleet_state_counts WHERE update_state = 'rebooting' AND os_version = '40.20240416.3.1'`))[0]?.n).toBe(1);
     const slots = (await listRebootSlots(database.db)).find((s) => s.id === "edge")!;
     expect(slots.totalSlots).toBe(2);
     expect(slots.holders.map((h) => h.holderId)).toEqual([id]);
