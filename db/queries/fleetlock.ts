@@ -2,8 +2,8 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../client";
 import { fleetLockGroups, fleetLockHolders, hostReports } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
-import { ROLLUP_SHARDS } from "./history-ingest";
-import { LAST_SEEN_STEP_MINUTES } from "@/lib/fleet/host-query";
+import { FLEET_DIMS, SHARD } from "./history-ingest";
+import { nextLastSeenStep } from "./ingest";
 import { AppError } from "@/lib/errors";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 
@@ -41,14 +41,14 @@ export async function acquireRebootSlot(db: Db, groupId: string, holderId: strin
   SELECT id, group_id, COALESCE(channel_id, '') AS channel_id, os_family, os_version, update_state, health_ok FROM hosts WHERE id = ${hostId} FOR UPDATE),
 moved AS (
   UPDATE hosts h SET update_state = 'rebooting', last_seen_at = GREATEST(h.last_seen_at, now()),
-    last_seen_step = CASE WHEN now() >= h.last_seen_step + make_interval(mins => ${LAST_SEEN_STEP_MINUTES}) THEN now() ELSE h.last_seen_step END
+    last_seen_step = ${sql.raw(nextLastSeenStep("h", "now()"))}
   FROM old WHERE h.id = old.id RETURNING h.os_version, h.group_id),
 counted AS (
-  INSERT INTO fleet_state_counts (group_id, channel_id, os_family, os_version, update_state, health_ok, hosts, shard)
-  SELECT o.group_id, o.channel_id, o.os_family, o.os_version, s.state, o.health_ok, s.d, (pg_backend_pid() % ${ROLLUP_SHARDS})::smallint
+  INSERT INTO fleet_state_counts (${sql.raw(FLEET_DIMS)}, hosts, shard)
+  SELECT o.group_id, o.channel_id, o.os_family, o.os_version, s.state, o.health_ok, s.d, ${sql.raw(SHARD)}
   FROM old o CROSS JOIN LATERAL (VALUES (o.update_state, -1), ('rebooting', 1)) AS s(state, d)
   WHERE o.update_state <> 'rebooting' ORDER BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT (group_id, channel_id, os_family, os_version, update_state, health_ok, shard) DO UPDATE SET hosts = fleet_state_counts.hosts + excluded.hosts
+  ON CONFLICT (${sql.raw(FLEET_DIMS)}, shard) DO UPDATE SET hosts = fleet_state_counts.hosts + excluded.hosts
   RETURNING 1)
 SELECT os_version AS "osVersion", group_id AS "groupId" FROM moved`),
       );

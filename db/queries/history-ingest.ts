@@ -15,9 +15,12 @@ export const CHANGE_SQL = `CASE WHEN b_version IS NULL THEN 'enrolled'
 
 /** Stripes per counter (db/schema/history.ts): enough that a few writers rarely share one. */
 export const ROLLUP_SHARDS = 16;
-const SHARD = `(pg_backend_pid() % ${ROLLUP_SHARDS})::smallint`;
+/** The writing connection's stripe; every writer of a counter uses this one expression. */
+export const SHARD = `(pg_backend_pid() % ${ROLLUP_SHARDS})::smallint`;
 
 const OVERVIEW_DIMS = ["group_id", "channel_id", "os_family", "os_version", "update_state", "health_ok"] as const;
+/** fleet_state_counts' key without the stripe, in key order. */
+export const FLEET_DIMS = OVERVIEW_DIMS.join(", ");
 
 /**
  * `prev`: the hosts of the batch as they were, locked. FOR UPDATE makes a concurrent batch's
@@ -48,7 +51,7 @@ export function historyTail(reportColumns: ReadonlyArray<Column>, firstReportPar
   const arrays = reportColumns.map(([, type], i) => `$${firstReportParam + i}::${type}[]`).join(", ");
   const select = reportColumns.map(([n, , , cast]) => (cast ? `u.${n}::${cast} AS ${n}` : `u.${n}`)).join(", ");
   const before = (col: string, alias: string) => `CASE WHEN lag(i.ord) OVER w IS NULL THEN p.${col} ELSE lag(i.${col}) OVER w END AS ${alias}`;
-  const dims = OVERVIEW_DIMS.join(", ");
+  const dims = FLEET_DIMS;
   const differs = OVERVIEW_DIMS.map((d) => `p.${d} IS DISTINCT FROM n.${d}`).join(" OR ");
   const side = (t: string, sign: number) => `${t}.group_id, COALESCE(${t}.channel_id, ''), ${t}.os_family, ${t}.os_version, ${t}.update_state, ${t}.health_ok, ${sign}`;
   return `incoming AS (

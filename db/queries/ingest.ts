@@ -96,6 +96,14 @@ export const HOST_COLUMNS: ReadonlyArray<Column<HostUpsert>> = [
   ["report_count", "int4", ({ n }) => n],
 ];
 
+/**
+ * The new last_seen_step of a host row (`table`) seen at `seen`: it moves only once the host was
+ * seen a whole step after it last moved. Every writer of last_seen_at uses this rule.
+ */
+export function nextLastSeenStep(table: string, seen: string): string {
+  return `CASE WHEN ${seen} >= ${table}.last_seen_step + interval '${LAST_SEEN_STEP_MINUTES} minutes' THEN ${seen} ELSE ${table}.last_seen_step END`;
+}
+
 // Facts a protocol may not send keep their last known value; decisions come only with checks.
 // last_seen_step moves in steps (lib/fleet/host-query.ts LAST_SEEN_STEP_MINUTES): a check-in that
 // changes no indexed column is a heap-only update, one row write instead of ten index inserts.
@@ -114,7 +122,7 @@ const HOST_UPDATE = `
   offered_version = CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN hosts.offered_version ELSE excluded.offered_version END,
   hold_reason = CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN hosts.hold_reason ELSE excluded.hold_reason END,
   last_seen_at = GREATEST(hosts.last_seen_at, excluded.last_seen_at),
-  last_seen_step = CASE WHEN excluded.last_seen_at >= hosts.last_seen_step + interval '${LAST_SEEN_STEP_MINUTES} minutes' THEN excluded.last_seen_at ELSE hosts.last_seen_step END,
+  last_seen_step = ${nextLastSeenStep("hosts", "excluded.last_seen_at")},
   report_count = hosts.report_count + excluded.report_count`;
 
 export const REPORT_COLUMNS: ReadonlyArray<Column<IngestReport>> = [

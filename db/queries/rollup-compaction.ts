@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../client";
+import { FLEET_DIMS } from "./history-ingest";
 
 // One compaction at a time across processes.
 const COMPACTION_LOCK = 7_201_604_104;
-
-const FLEET_DIMS = "group_id, channel_id, os_family, os_version, update_state, health_ok";
 
 /**
  * Each rollup: its key (without the shard), its counter column, and which rows to fold. The

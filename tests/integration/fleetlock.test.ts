@@ -10,6 +10,7 @@ import { parseEnv } from "@/lib/config/env";
 import { startServer, type RunningServer } from "@/server/app";
 import { testDatabases } from "../helpers/databases";
 import { spawnAgentServer, type ServerProcess } from "../helpers/processes";
+import { fleetLockStorm } from "../helpers/fleetlock-storm";
 import { report } from "../helpers/reports";
 
 const lock = (base: string, path: "pre-reboot" | "steady-state", id: string, group: string, headers: Record<string, string> = { "fleet-lock-protocol": "true" }) =>
@@ -113,29 +114,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)("FleetLock across two processes on
 
   it("200 concurrent clients, 3 slots, round-robin over both processes: never more than 3 holders", async () => {
     await setRebootSlots(database.db, SYSTEM_ACTOR, "workers", 3, null);
-    let maxSeen = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const [r] = rowsOf<{ n: number }>(await database.db.execute(sql`SELECT count(*)::int AS n FROM fleet_lock_holders WHERE group_id = 'workers'`));
-        maxSeen = Math.max(maxSeen, r!.n);
-        await new Promise((res) => setTimeout(res, 5));
-      }
-    })();
-    // Three rounds: everyone tries, the holders reboot and unlock, everyone tries again.
-    let granted = 0;
-    for (let round = 0; round < 3; round++) {
-      const statuses = await Promise.all(
-        Array.from({ length: 200 }, (_, i) => lock(procs[i % 2]!.url, "pre-reboot", `node-${i}`, "workers").then(async (r) => ({ i, status: r.status }))),
-      );
-      const winners = statuses.filter((s) => s.status === 200);
-      expect(winners.length).toBeLessThanOrEqual(3);
-      expect(statuses.every((s) => s.status === 200 || s.status === 409)).toBe(true);
-      granted += winners.length;
-      await Promise.all(winners.map((w) => lock(procs[(w.i + 1) % 2]!.url, "steady-state", `node-${w.i}`, "workers")));
-    }
-    sampling = false;
-    await sampler;
+    // Three rounds: everyone tries, the holders reboot and unlock, everyone tries again; each
+    // node asks one process and unlocks through the other.
+    const { granted, maxSeen } = await fleetLockStorm(
+      database.db,
+      "workers",
+      (path, i) => lock(procs[(path === "pre-reboot" ? i : i + 1) % 2]!.url, path, `node-${i}`, "workers"),
+      { clients: 200, rounds: 3, slots: 3 },
+    );
     expect(granted).toBe(9);
     expect(maxSeen).toBeLessThanOrEqual(3);
   });

@@ -10,6 +10,7 @@ import { createUser } from "@/db/queries/users";
 import { DEFAULT_GROUP_POLICY } from "@/lib/rollout/policy-schema";
 import { seedFlatcarStable } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
+import { fleetLockStorm } from "../helpers/fleetlock-storm";
 import { createRoleUsers, type RoleUser } from "../helpers/operators";
 import { spawnOperatorServer, type ServerProcess } from "../helpers/processes";
 import { startRoundRobinProxy, type RoundRobinProxy } from "../helpers/round-robin-proxy";
@@ -78,29 +79,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two processes on one Postgres beh
     expect((await api(users.operator.token, "PUT", "/api/v1/fleetlock/workers", { totalSlots: 3, reason: "three at a time" })).status).toBe(200);
     const lock = (path: string, i: number) =>
       fetch(`${proxy.url}/v1/${path}`, { method: "POST", headers: { "fleet-lock-protocol": "true" }, body: JSON.stringify({ client_params: { id: `node-${i}`, group: "workers" } }) });
-    let maxSeen = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const [r] = rowsOf<{ n: number }>(await database.db.execute(sql`SELECT count(*)::int AS n FROM fleet_lock_holders WHERE group_id = 'workers'`));
-        maxSeen = Math.max(maxSeen, r!.n);
-        await sleep(5);
-      }
-    })();
-    let granted = 0;
-    try {
-      for (let round = 0; round < 3; round++) {
-        const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => lock("pre-reboot", i).then((r) => ({ i, status: r.status }))));
-        const winners = answers.filter((a) => a.status === 200);
-        expect(winners.length).toBeLessThanOrEqual(3);
-        expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
-        granted += winners.length;
-        await Promise.all(winners.map((w) => lock("steady-state", w.i)));
-      }
-    } finally {
-      sampling = false;
-      await sampler;
-    }
+    const { granted, maxSeen } = await fleetLockStorm(database.db, "workers", lock, { clients: 100, rounds: 3, slots: 3 });
     expect(granted).toBe(9);
     expect(maxSeen).toBeLessThanOrEqual(3);
   });
