@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as schema from "./schema/index";
+import { LOCK_KEYS } from "./locks";
 
 export type Schema = typeof schema;
 /** What every data-layer function takes first: the database or a transaction on it. */
@@ -41,7 +42,7 @@ export interface OpenOptions {
 
 const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 // Any constant works; it only has to be the same in every Flotilla process.
-const MIGRATION_LOCK_KEY = 7_201_604_101;
+const MIGRATION_LOCK_KEY = LOCK_KEYS.migrations;
 
 /** Opens the database and applies pending migrations before returning it. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {

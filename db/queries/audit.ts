@@ -3,6 +3,7 @@ import type { Db } from "../client";
 import { rowsOf } from "../client";
 import { auditLog } from "../schema/audit";
 import { auditHash, GENESIS_HASH, verifyChain, type AuditContent, type ChainVerdict } from "@/lib/audit/hash-chain";
+import { LOCK_KEYS } from "../locks";
 
 /** Who performs an operator action: a signed-in user, an API token, or Flotilla itself. */
 export interface Actor {
@@ -25,7 +26,7 @@ export interface AuditEntry {
 }
 
 // Serializes appends so each row links to the true previous one, across processes too.
-const AUDIT_CHAIN_LOCK = 7_201_604_102;
+const AUDIT_CHAIN_LOCK = LOCK_KEYS.auditChain;
 
 /** JSON-safe copy: what is hashed must be exactly what jsonb gives back. */
 function jsonSafe(v: unknown): unknown {

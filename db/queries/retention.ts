@@ -2,9 +2,10 @@ import { desc, sql } from "drizzle-orm";
 import { dayStart, partitionName, planPartitions } from "@/lib/history/partitions";
 import { rowsOf, type Db } from "../client";
 import { retentionRuns } from "../schema/history";
+import { LOCK_KEYS } from "../locks";
 
 // One retention job at a time across processes; any constant shared by all of them works.
-const RETENTION_LOCK = 7_201_604_103;
+const RETENTION_LOCK = LOCK_KEYS.historyRetention;
 
 export type RetentionRun = typeof retentionRuns.$inferSelect;
 

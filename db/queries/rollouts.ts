@@ -10,6 +10,7 @@ import { AppError, assertUnchanged } from "@/lib/errors";
 import { planHash } from "@/lib/approvals/plan";
 import { DEFAULT_GROUP_POLICY, GroupPolicySchema, type GroupPolicy } from "@/lib/rollout/policy-schema";
 import { exactPhaseCutoffs, hostRank } from "@/lib/rollout/phases";
+import { LOCK_KEYS } from "../locks";
 import type { StoppedBy } from "@/lib/rollout/hold-reasons";
 import {
   emptyCounts,
@@ -282,7 +283,7 @@ async function phaseCounts(tx: Db, rolloutId: string, since: Date): Promise<{ co
 }
 
 // One engine at a time across processes; the others skip the tick.
-const ENGINE_LOCK = 7_201_604_103;
+const ENGINE_LOCK = LOCK_KEYS.rolloutEngine;
 
 /**
  * The rollout engine's tick: for each running rollout, hosts without progress past the update

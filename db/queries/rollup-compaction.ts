@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../client";
 import { FLEET_DIMS } from "./history-ingest";
+import { LOCK_KEYS } from "../locks";
 
 // One compaction at a time across processes.
-const COMPACTION_LOCK = 7_201_604_104;
+const COMPACTION_LOCK = LOCK_KEYS.rollupCompaction;
 
 /**
  * Each rollup: its key (without the shard), its counter column, and which rows to fold. The

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/auth/permissions";
 import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/tokens";
+import { LOCK_KEYS } from "../locks";
 
 export type UserRow = typeof users.$inferSelect;
 /** A user as it may leave the server: never the password hash. */
@@ -99,7 +100,7 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPa
 export async function createFirstAdmin(db: Db, actor: Actor, input: Omit<NewUser, "role">): Promise<PublicUser | null> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(7201604103)`);
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_KEYS.firstAdmin})`);
     const [r] = await tx.select({ n: count() }).from(users);
     if ((r?.n ?? 0) > 0) return null;
     const email = input.email.trim().toLowerCase();
