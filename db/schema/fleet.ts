@@ -21,6 +21,18 @@ export const OS_FAMILIES = OS_FAMILY_VALUES;
 export const UPDATE_STATES = UPDATE_STATE_VALUES;
 export const PROTOCOLS = ["native", "omaha", "cincinnati"] as const;
 
+/**
+ * An extra package offered beside a Flatcar release's main payload (OEM / system extension
+ * images), as Flatcar's update server lists them in the Omaha manifest.
+ */
+export interface ExtensionPayload {
+  name: string;
+  url: string;
+  sizeBytes: number;
+  sha1Base64: string;
+  sha256Base64: string;
+}
+
 export const channels = pgTable("channels", {
   id: text("id").primaryKey(),
   osFamily: text("os_family", { enum: OS_FAMILIES }).notNull(),
@@ -52,6 +64,11 @@ export const releases = pgTable(
     sha1Base64: text("sha1_base64"),
     sha256Base64: text("sha256_base64"),
     ostreeChecksum: text("ostree_checksum"),
+    // FCOS hosts booted from an OCI image (Zincati `oci=true`) report and are offered this
+    // per-arch image pullspec (`quay.io/fedora/fedora-coreos@sha256:…`) instead of the checksum.
+    ociPullspec: text("oci_pullspec"),
+    // Flatcar extension packages offered beside the main payload.
+    extensionPayloads: jsonb("extension_payloads").$type<ExtensionPayload[]>().notNull().default([]),
     // Cincinnati graph flags: hosts below a barrier must pass through it; a dead end has no way on.
     barrier: boolean("barrier").notNull().default(false),
     barrierReason: text("barrier_reason"),
