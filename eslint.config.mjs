@@ -39,6 +39,36 @@ const config = [
       ],
     },
   },
+  {
+    // The update/rollout core decides for every protocol, so it knows none of them.
+    files: ["lib/update/**/*.ts", "lib/rollout/**/*.ts", "lib/history/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["next", "next/*", "react", "react-dom", "@tanstack/*"], message: "lib/ is framework-free" },
+            { group: ["drizzle-orm", "drizzle-orm/*", "pg", "@electric-sql/*", "@/db/*", "../db/*", "../../db/*"], message: "lib/ does not touch the database" },
+            { group: ["@/lib/omaha/*", "@/lib/cincinnati/*", "@/lib/fleetlock/*", "../omaha/*", "../cincinnati/*", "../fleetlock/*"], message: "the update core does not depend on a protocol codec" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Components run in the browser: they may name database types, never import database code.
+    files: ["components/**/*.ts", "components/**/*.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/db/*", "../db/*", "../../db/*", "@/server/*"], message: "components/ import only types from db/ (import type)", allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;
