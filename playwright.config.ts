@@ -5,6 +5,14 @@ import { defineConfig } from "@playwright/test";
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 export const E2E_ENROLLMENT_TOKEN = "e2e-enrollment-token-0123456789";
+// The OpenID provider e2e/sso.spec.ts starts (a real one, panva's oidc-provider) listens here.
+export const E2E_OIDC_PORT = E2E_PORT + 100;
+export const E2E_OIDC = {
+  issuer: `http://localhost:${E2E_OIDC_PORT}`,
+  clientId: "flotilla",
+  clientSecret: "flotilla-test-client-secret-0123456789",
+  roleMap: "flotilla-admins=admin,sre=operator,release-managers=approver,staff=viewer",
+};
 
 // Debian's Chromium (no browser downloads here); override with CHROMIUM_PATH.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -46,6 +54,12 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       // Rollouts advance within a second of being ready, so tests watch them move.
       FLOTILLA_ROLLOUT_TICK_SECONDS: "1",
+      FLOTILLA_OIDC_ISSUER: E2E_OIDC.issuer,
+      FLOTILLA_OIDC_CLIENT_ID: E2E_OIDC.clientId,
+      FLOTILLA_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
+      FLOTILLA_OIDC_SCOPES: "openid email profile groups",
+      FLOTILLA_OIDC_ROLE_MAP: E2E_OIDC.roleMap,
+      FLOTILLA_OIDC_LABEL: "Corp SSO",
     },
   },
 });

@@ -6,7 +6,8 @@ import { useState } from "react";
 import { postJson } from "../queries/api";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
-export function LoginForm() {
+/** Local sign-in, and a link to the identity provider when single sign-on is configured. */
+export function LoginForm({ sso }: { sso: string | null }) {
   const router = useRouter();
   const params = useSearchParams();
   const [email, setEmail] = useState("");
@@ -20,7 +21,24 @@ export function LoginForm() {
       router.refresh();
     },
   });
+  const ssoError = params.get("sso_error");
+  const next = params.get("next");
+  const ssoHref = `/api/v1/auth/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ""}`;
   return (
+    <div className="space-y-6">
+      {sso ? (
+        <>
+          <a className={`${buttonClass} block text-center`} href={ssoHref}>
+            Sign in with {sso}
+          </a>
+          {ssoError ? (
+            <p role="alert" className="text-sm text-red-700">
+              Single sign-on failed: {ssoError}
+            </p>
+          ) : null}
+          <p className="text-center text-xs text-slate-600">or with a local account</p>
+        </>
+      ) : null}
     <form
       className="space-y-4"
       onSubmit={(e) => {
@@ -39,5 +57,6 @@ export function LoginForm() {
         {login.isPending ? "Signing in…" : "Sign in"}
       </button>
     </form>
+    </div>
   );
 }

@@ -13,7 +13,29 @@ export const users = pgTable("users", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+  // Single sign-on: "<issuer> <sub>", the provider's stable key for this person. SSO users
+  // have an empty passwordHash, which no password verifies (local sign-in is for local users).
+  oidcSubject: text("oidc_subject").unique(),
 });
+
+/**
+ * Sign-ins in progress at the identity provider: state, nonce and PKCE verifier, keyed by the
+ * SHA-256 of a random cookie value, used once and only within ten minutes. Kept in the database
+ * so the provider may send the browser back to any process.
+ */
+export const oidcFlows = pgTable(
+  "oidc_flows",
+  {
+    id: text("id").primaryKey(),
+    state: text("state").notNull(),
+    nonce: text("nonce").notNull(),
+    codeVerifier: text("code_verifier").notNull(),
+    returnTo: text("return_to").notNull().default("/"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // Expired flows are deleted by age at every new sign-in.
+  (t) => [index("oidc_flows_created_idx").on(t.createdAt)],
+);
 
 /** Server-side sessions; the cookie holds a random token, the table only its SHA-256. */
 export const sessions = pgTable(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { roleMapProblem } from "../auth/oidc-roles";
 
 const optionalString = z
   .string()
@@ -36,13 +37,31 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  // Single sign-on (OpenID Connect, authorization code + PKCE). Local accounts keep working
+  // (break-glass). The redirect URI to register is <FLOTILLA_PUBLIC_URL>/api/v1/auth/oidc/callback.
+  FLOTILLA_OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+  FLOTILLA_OIDC_CLIENT_ID: optionalString,
+  FLOTILLA_OIDC_CLIENT_SECRET: optionalString,
+  FLOTILLA_OIDC_SCOPES: z.string().default("openid email profile"),
+  // The claim whose values map to roles (a dotted path into the claims, e.g. realm_access.roles).
+  FLOTILLA_OIDC_ROLE_CLAIM: z.string().default("groups"),
+  // claim value=role pairs, comma-separated; the highest mapped role wins; no match = no access.
+  FLOTILLA_OIDC_ROLE_MAP: z.string().default(""),
+  FLOTILLA_OIDC_LABEL: z.string().default("single sign-on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 function checkCombinations(e: Env): string[] {
-  return e.FLOTILLA_WORKERS > 1 && !e.DATABASE_URL ? ["  FLOTILLA_WORKERS: more than one process needs DATABASE_URL (the embedded database has one opener)"] : [];
+  const problems: string[] = [];
+  if (e.FLOTILLA_WORKERS > 1 && !e.DATABASE_URL) problems.push("  FLOTILLA_WORKERS: more than one process needs DATABASE_URL (the embedded database has one opener)");
+  if (e.FLOTILLA_OIDC_ISSUER && !e.FLOTILLA_OIDC_CLIENT_ID) problems.push("  FLOTILLA_OIDC_CLIENT_ID: required with FLOTILLA_OIDC_ISSUER");
+  if (e.FLOTILLA_OIDC_ISSUER) {
+    const bad = roleMapProblem(e.FLOTILLA_OIDC_ROLE_MAP);
+    if (bad) problems.push(`  FLOTILLA_OIDC_ROLE_MAP: ${bad}`);
+  }
+  return problems;
 }
 
 /** Parses configuration once; a bad value stops start-up with the variable named. */

@@ -104,6 +104,8 @@ export function openApiDocument(): JsonSchema {
       },
       "/api/v1/auth/login": { post: { ...op({ summary: "Sign in; sets the session cookie", body: schemaOf(LoginSchema) }), security: [] } },
       "/api/v1/auth/logout": { post: { ...op({ summary: "Sign out (ends the cookie's session, if any)" }), security: [] } },
+      "/api/v1/auth/oidc/start": { get: { ...op({ summary: "Single sign-on: redirects to the identity provider (authorization code + PKCE); 404 when not configured" }), security: [] } },
+      "/api/v1/auth/oidc/callback": { get: { ...op({ summary: "Single sign-on: where the provider sends the browser back; sets the session cookie and redirects" }), security: [] } },
       "/api/v1/setup": { post: { ...op({ summary: "Create the first admin with the one-time setup token", body: schemaOf(SetupSchema), ok: 201 }), security: [] } },
       "/api/v1/me": { get: op({ summary: "The caller, role and permissions", permission: "fleet:read" }) },
       "/api/v1/overview": { get: op({ summary: "Fleet counts by version, OS, group, channel, state", permission: "fleet:read" }) },

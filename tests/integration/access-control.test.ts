@@ -41,8 +41,14 @@ describe("the OpenAPI document as the access-control inventory", () => {
     expect(guarded.length).toBeGreaterThan(40);
     const undocumented = guarded.filter((op) => !op.permission).map(label);
     expect(undocumented, "operations without x-permission (add permission to op(), or security: [] if public)").toEqual([]);
-    // Open means: sign-in, sign-out and the one-time setup link. Nothing else may be.
-    expect(operations.filter((op) => op.open).map(label).sort()).toEqual(["POST /api/v1/auth/login", "POST /api/v1/auth/logout", "POST /api/v1/setup"]);
+    // Open means: sign-in (local and single sign-on), sign-out and the one-time setup link. Nothing else may be.
+    expect(operations.filter((op) => op.open).map(label).sort()).toEqual([
+      "GET /api/v1/auth/oidc/callback",
+      "GET /api/v1/auth/oidc/start",
+      "POST /api/v1/auth/login",
+      "POST /api/v1/auth/logout",
+      "POST /api/v1/setup",
+    ]);
   });
 });
 
