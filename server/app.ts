@@ -14,6 +14,7 @@ import { malformedPath, sendJson } from "./http-util";
 import { createMetrics, routeLabel } from "./metrics";
 import { PolicyCache } from "./policy-cache";
 import { startRolloutEngine } from "./rollout-engine";
+import { startWebhookDispatcher } from "./webhook-dispatcher";
 
 export interface RunningServer {
   url: string;
@@ -137,6 +138,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const url = `http://localhost:${port}`;
   await bootstrapAdmin(database.db, env, env.FLOTILLA_PUBLIC_URL ?? url);
   const stopEngine = startRolloutEngine(database.db, env.FLOTILLA_ROLLOUT_TICK_SECONDS * 1000, () => policy.invalidate());
+  const webhooks = startWebhookDispatcher(database.db, { publicUrl: env.FLOTILLA_PUBLIC_URL, intervalMs: env.FLOTILLA_WEBHOOK_TICK_SECONDS * 1000 });
   log.info({ url, ui: opts.ui }, "Flotilla listening");
 
   return {
@@ -144,6 +146,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     database,
     async close() {
       await stopEngine();
+      await webhooks.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

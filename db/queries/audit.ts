@@ -4,6 +4,7 @@ import { rowsOf } from "../client";
 import { auditLog } from "../schema/audit";
 import { auditHash, GENESIS_HASH, verifyChain, type AuditContent, type ChainVerdict } from "@/lib/audit/hash-chain";
 import { LOCK_KEYS } from "../locks";
+import { enqueueAuditEvents } from "./webhook-outbox";
 
 /** Who performs an operator action: a signed-in user, an API token, or Flotilla itself. */
 export interface Actor {
@@ -55,12 +56,16 @@ export async function appendAudit(tx: Db, actor: Actor, entry: AuditEntry): Prom
     reason: entry.reason ?? null,
     clientAddr: actor.clientAddr,
   };
-  await tx.insert(auditLog).values({
-    ...content,
-    at: new Date(content.at),
-    prevHash,
-    hash: auditHash(prevHash, content),
-  });
+  const [row] = await tx
+    .insert(auditLog)
+    .values({
+      ...content,
+      at: new Date(content.at),
+      prevHash,
+      hash: auditHash(prevHash, content),
+    })
+    .returning({ id: auditLog.id });
+  await enqueueAuditEvents(tx, { auditId: row!.id, at: content.at, action: content.action, actorEmail: content.actorEmail, actorRole: content.actorRole, targetType: content.targetType, targetId: content.targetId, reason: content.reason, after: content.after });
 }
 
 export interface AuditFilter {

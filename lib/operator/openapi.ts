@@ -20,6 +20,7 @@ import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, R
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
 import { ROLLOUT_STATUS_VALUES } from "../rollout/rollout";
+import { NewWebhookSchema, WebhookPatchSchema } from "../webhooks/schemas";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -234,6 +235,17 @@ export function openApiDocument(): JsonSchema {
         post: op({ summary: "Create an API token acting as a user; the answer holds the secret once", permission: "tokens:manage", body: schemaOf(NewApiTokenSchema), ok: 201 }),
       },
       "/api/v1/api-tokens/{id}": { delete: op({ summary: "Revoke", permission: "tokens:manage", params: [idParam] }) },
+      "/api/v1/webhooks": {
+        get: op({ summary: "Webhook subscriptions with pending and failed delivery counts (never the secret)", permission: "tokens:manage" }),
+        post: op({ summary: "Subscribe a URL to events; the answer holds the signing secret once", permission: "tokens:manage", body: schemaOf(NewWebhookSchema), ok: 201 }),
+      },
+      "/api/v1/webhooks/{id}": {
+        patch: op({ summary: "Change URL, events, format, name or enable/disable", permission: "tokens:manage", params: [idParam], body: schemaOf(WebhookPatchSchema) }),
+        delete: op({ summary: "Delete the subscription and its delivery log", permission: "tokens:manage", params: [idParam] }),
+      },
+      "/api/v1/webhooks/{id}/deliveries": { get: op({ summary: "Delivery log, newest first: status, attempts, the receiver's answer, next attempt", permission: "tokens:manage", params: [idParam, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } }, { name: "before", in: "query", schema: { type: "integer" } }] }) },
+      "/api/v1/webhooks/{id}/test": { post: op({ summary: "Send a test delivery to this subscription", permission: "tokens:manage", params: [idParam], ok: 201 }) },
+      "/api/v1/webhooks/deliveries/{deliveryId}/redeliver": { post: op({ summary: "Send a delivery again, as a new delivery", permission: "tokens:manage", params: [{ name: "deliveryId", in: "path", schema: { type: "integer" } }], ok: 201 }) },
       "/api/v1/audit": { get: op({ summary: "Operator audit log, newest first", permission: "audit:read" }) },
       "/api/v1/audit/export": { get: op({ summary: "Audit log as streamed CSV or NDJSON (same filters as the list, plus format)", permission: "audit:read", params: [{ name: "format", in: "query", schema: { enum: ["csv", "ndjson"] } }, { name: "action", in: "query", schema: str }, { name: "actor", in: "query", schema: str }, { name: "targetType", in: "query", schema: str }, { name: "targetId", in: "query", schema: str }, { name: "from", in: "query", schema: { type: "string", format: "date-time" } }, { name: "to", in: "query", schema: { type: "string", format: "date-time" } }] }) },
       "/api/v1/history": {
