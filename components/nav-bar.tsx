@@ -19,6 +19,7 @@ const LINKS = [
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/admin/users", label: "Users", permission: "users:manage" },
   { href: "/admin/tokens", label: "Tokens", permission: "tokens:manage" },
+  { href: "/admin/webhooks", label: "Webhooks", permission: "tokens:manage" },
 ] as const;
 
 export function NavBar() {

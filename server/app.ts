@@ -15,6 +15,7 @@ import { createMetrics, routeLabel } from "./metrics";
 import { PolicyCache } from "./policy-cache";
 import { startRolloutEngine } from "./rollout-engine";
 import { startWebhookDispatcher } from "./webhook-dispatcher";
+import { registerFleetMetrics } from "./fleet-metrics";
 
 export interface RunningServer {
   url: string;
@@ -65,6 +66,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   log.info({ database: database.kind, dataDir: database.kind === "pglite" ? env.FLOTILLA_DATA_DIR : undefined }, "database ready");
 
   const metrics = createMetrics(() => hostsByState(database.db));
+  registerFleetMetrics(metrics.registry, database.db);
   const retention = startRetentionJob(database.db, env.FLOTILLA_HISTORY_RETENTION_DAYS);
   // PGlite has one connection, so one batch at a time. On Postgres two: one batch commits
   // (waits for its WAL flush) while the next runs. More writers made smaller batches that cost
