@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { estimateCompletion, readinessText, ROLLOUT_HOST_STATE_VALUES } from "@/lib/rollout/rollout";
+import { stoppedByWho } from "@/lib/rollout/hold-reasons";
 import { rolloutQuery, type RolloutProgress } from "../queries/rollouts";
 import { useCan } from "../session-context";
 import { DataTable } from "../ui/data-table";
@@ -38,7 +39,7 @@ function Summary({ p }: { p: RolloutProgress }) {
       </p>
       {r.stoppedBy ? (
         <p role="status" className="font-medium text-orange-800">
-          {r.status === "paused" ? "Paused" : r.status === "rejected" ? "Rejected" : "Stopped"} by {r.stoppedBy.kind === "threshold" ? "its failure threshold" : r.stoppedBy.actor}: {r.stoppedBy.reason}
+          {r.status === "paused" ? "Paused" : r.status === "rejected" ? "Rejected" : "Stopped"} by {stoppedByWho(r.stoppedBy)}: {r.stoppedBy.reason}
         </p>
       ) : null}
       {r.status === "running" && r.evaluation && phase ? <p className="text-slate-600">{readinessText(r.evaluation.readiness, phase.name)}</p> : null}

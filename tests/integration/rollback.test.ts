@@ -75,7 +75,7 @@ describe.each(testDatabases())("rollbacks on $name", (target) => {
     const onNew = "4".repeat(32);
     const onOld = "5".repeat(32);
     const bad = (await listReleases(t.database.db)).find((r) => r.version === "4081.2.0" && r.arch === "amd64")!;
-    expect(await recallRelease(t.database.db, SYSTEM_ACTOR, bad.id, "corrupts /var")).toBe(2); // amd64 and arm64
+    expect(await recallRelease(t.database.db, SYSTEM_ACTOR, bad.id, "corrupts /var")).toMatchObject({ recalled: 2 }); // amd64 and arm64
     invalidatePolicy();
     expect(await omaha(omahaCheck(onNew, "4081.2.0", "3975.2.2"))).toContain('<manifest version="3975.2.2">');
     expect(await omaha(omahaCheck(onOld, "3975.2.2"))).toContain('<updatecheck status="noupdate">');
