@@ -392,9 +392,11 @@ async function rollBackGroup(tx: Db, r: RolloutRow, reason: string, now: Date): 
     return;
   }
   const values = { scope: "group" as const, targetId: r.groupId, version: r.fromVersion, reason: `rollout to ${r.version} rolled back: ${reason}`, owner: "flotilla (failure threshold)", allowDowngrade: true, createdAt: now, expiresAt: null, createdBy: null };
+  // The group's pin it replaces (issue 19: the audit keeps the whole previous state).
+  const [replaced] = await tx.select().from(pins).where(and(eq(pins.scope, "group"), eq(pins.targetId, r.groupId))).for("update");
   await tx.insert(pins).values(values).onConflictDoUpdate({ target: [pins.scope, pins.targetId], set: values });
   await event(tx, r.id, "rolled_back", "engine", { to: r.fromVersion }, now);
-  await appendAudit(tx, SYSTEM_ACTOR, { action: "group.rollback", targetType: "group", targetId: r.groupId, before: { version: r.version }, after: { version: r.fromVersion, allowDowngrade: true, rolloutId: r.id }, reason });
+  await appendAudit(tx, SYSTEM_ACTOR, { action: "group.rollback", targetType: "group", targetId: r.groupId, before: { version: r.version, pin: replaced ?? null }, after: { version: r.fromVersion, allowDowngrade: true, rolloutId: r.id }, reason });
 }
 
 /** The decision's view: each group's latest rollout that was not superseded. */
