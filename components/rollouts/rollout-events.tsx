@@ -1,4 +1,5 @@
 import type { RolloutProgress } from "../queries/rollouts";
+import { Time } from "../ui/time";
 
 function describe(e: RolloutProgress["events"][number]): string {
   const d = e.detail;
@@ -41,7 +42,7 @@ export function RolloutEvents({ events }: { events: RolloutProgress["events"] })
         {events.map((e) => (
           <li key={e.id} className="flex gap-3">
             <time className="w-44 shrink-0 text-slate-500" dateTime={e.at}>
-              {new Date(e.at).toLocaleString()}
+              <Time iso={e.at} />
             </time>
             <span className="w-40 shrink-0 truncate text-slate-600">{e.actor}</span>
             <span>{describe(e)}</span>

@@ -140,14 +140,14 @@ export function toJsonReadiness(r: EngineReadiness): JsonReadiness {
 
 const utcMinute = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
-/** One sentence for the progress page on why a running rollout is where it is. */
-export function readinessText(r: JsonReadiness, phaseName: string): string {
+/** One sentence for the progress page on why a running rollout is where it is; `at` formats its times (the page passes the viewer's zone). */
+export function readinessText(r: JsonReadiness, phaseName: string, at: (iso: string) => string = utcMinute): string {
   if (r.ready) return `Phase ${phaseName} is ready to advance.`;
   switch (r.reason) {
     case "baking":
-      return `Phase ${phaseName} is baking until ${utcMinute(r.readyAt)}.`;
+      return `Phase ${phaseName} is baking until ${at(r.readyAt)}.`;
     case "awaiting_hosts":
-      return `Phase ${phaseName} waits for its hosts: ${r.finished} of ${r.expected} have a result; hosts that have not updated by ${utcMinute(r.until)} are not waited for.`;
+      return `Phase ${phaseName} waits for its hosts: ${r.finished} of ${r.expected} have a result; hosts that have not updated by ${at(r.until)} are not waited for.`;
     case "updates_in_progress":
       return `Phase ${phaseName} waits for ${r.inProgress} host${r.inProgress === 1 ? "" : "s"} still updating.`;
     case "awaiting_sample":
