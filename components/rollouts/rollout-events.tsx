@@ -20,6 +20,8 @@ function describe(e: RolloutProgress["events"][number]): string {
     case "paused":
     case "aborted":
       return `${e.kind}: ${s("reason")}`;
+    case "recalled":
+      return `${d.policy === "pause" ? "paused" : "ended"}: ${s("recalled")} was recalled: ${s("reason")}`;
     case "resumed":
       return `resumed: ${s("reason")}`;
     case "rolled_back":
@@ -41,9 +43,9 @@ export function RolloutEvents({ events }: { events: RolloutProgress["events"] })
       <ol className="space-y-1 text-sm">
         {events.map((e) => (
           <li key={e.id} className="flex gap-3">
-            <time className="w-44 shrink-0 text-slate-500" dateTime={e.at}>
+            <span className="w-44 shrink-0 text-slate-500">
               <Time iso={e.at} />
-            </time>
+            </span>
             <span className="w-40 shrink-0 truncate text-slate-600">{e.actor}</span>
             <span>{describe(e)}</span>
           </li>
