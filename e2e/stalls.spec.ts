@@ -85,7 +85,7 @@ test("pinning a group mid-rollout: the rollout names the pin, the hosts it holds
   const pins = new PinsPage(page);
   await pins.goto();
   await pins.pinGroup(group, older, "storage driver regression");
-  await expect(pins.form.getByRole("status")).toContainText(`Pinned to ${older}: reaches 3 hosts · flatcar: 3 (0 will move)`);
+  await expect(pins.form.getByRole("status")).toContainText(`Pinned to ${older}.Reaches 3 hosts · flatcar: 3 (0 will move).`);
   // A pin to a group nobody defined and no host asks for is refused.
   await pins.pinGroup(uniqueName("typo-grp"), older, "typo");
   await expect(pins.form).toContainText("exists and no host asks for it");

@@ -60,8 +60,9 @@ export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId
         ) : null}
         {setPin.isSuccess ? (
           <div role="status" className="text-sm">
-            <p className="text-green-700">
-              Pinned to {setPin.data.version}: reaches {setPin.data.reach.hosts} host{setPin.data.reach.hosts === 1 ? "" : "s"}
+            <p className="text-green-700">Pinned to {setPin.data.version}.</p>
+            <p>
+              Reaches {setPin.data.reach.hosts} host{setPin.data.reach.hosts === 1 ? "" : "s"}
               {Object.entries(setPin.data.reach.byFamily).map(([fam, r]) => ` · ${fam}: ${r.hosts} (${r.willMove} will move)`)}.
             </p>
             {setPin.data.warnings.map((w) => (
