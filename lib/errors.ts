@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // A pin or rollback would replace a rollback in place; resend with `replaceRollback: true`.
+  replaces_rollback: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

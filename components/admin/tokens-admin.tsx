@@ -13,7 +13,7 @@ import {
   type TokenInfo,
 } from "../queries/admin";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
-import { Ago } from "../ui/time";
+import { Ago, Time } from "../ui/time";
 
 function NewSecret({ token }: { token: string }) {
   return (
@@ -48,7 +48,7 @@ function TokenTable({ items, onRevoke, label }: { items: TokenInfo[]; onRevoke: 
             <td>
               <Ago iso={t.createdAt} />
             </td>
-            <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : "never"}</td>
+            <td><Time iso={t.expiresAt} /></td>
             <td className="text-right">
               {t.revokedAt ? (
                 "revoked"

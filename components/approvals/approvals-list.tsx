@@ -6,6 +6,7 @@ import { useState } from "react";
 import { approvalsQuery, useVote, type ApprovalRequest } from "../queries/approvals";
 import { useCan, useSession } from "../session-context";
 import { ErrorText, inputClass } from "../ui/form";
+import { Time } from "../ui/time";
 
 const STATUS_STYLE: Record<ApprovalRequest["status"], string> = {
   pending: "bg-amber-100 text-amber-800",
@@ -38,7 +39,7 @@ function RequestCard({ r }: { r: ApprovalRequest }) {
           )}
         </span>
         <span className="text-sm text-slate-500">
-          requested by {r.requestedByEmail} · {new Date(r.createdAt).toLocaleString()} · {approvals}/{r.approvalsRequired} approvals
+          requested by {r.requestedByEmail} · <Time iso={r.createdAt} /> · {approvals}/{r.approvalsRequired} approvals
         </span>
       </div>
       {r.reason ? <p className="text-sm">“{r.reason}”</p> : null}

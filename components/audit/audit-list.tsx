@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { auditQuery, auditVerifyQuery } from "../queries/admin";
 import { buttonClass, ErrorText, inputClass } from "../ui/form";
+import { Time } from "../ui/time";
 
 function ChainBadge() {
   const v = useQuery(auditVerifyQuery());
@@ -74,7 +75,7 @@ export function AuditList() {
           <tbody className="divide-y divide-slate-100">
             {q.data?.items.map((r) => (
               <tr key={r.id} className="align-top">
-                <td className="whitespace-nowrap px-3 py-1.5 tabular-nums text-slate-500">{new Date(r.at).toLocaleString()}</td>
+                <td className="whitespace-nowrap px-3 py-1.5 tabular-nums text-slate-500"><Time iso={r.at} /></td>
                 <td>
                   {r.actorEmail} <span className="text-xs text-slate-400">{r.actorRole}</span>
                 </td>

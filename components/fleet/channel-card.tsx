@@ -6,6 +6,7 @@ import { channelHistoryQuery, usePauseChannel, useSetChannelTarget, type Release
 import type { Channel } from "../queries/fleet";
 import { useCan } from "../session-context";
 import { ErrorText, inputClass } from "../ui/form";
+import { Time } from "../ui/time";
 
 function ChannelHistory({ channelId }: { channelId: string }) {
   const [open, setOpen] = useState(false);
@@ -21,7 +22,7 @@ function ChannelHistory({ channelId }: { channelId: string }) {
     <ul aria-label={`History of ${channelId}`} className="space-y-0.5 text-xs text-slate-600">
       {q.data?.items.map((e) => (
         <li key={e.id}>
-          {new Date(e.at).toLocaleString()} · {e.actor} · {e.action.replace("channel.", "")}
+          <Time iso={e.at} /> · {e.actor} · {e.action.replace("channel.", "")}
           {e.after?.targetVersion ? ` → ${e.after.targetVersion}` : ""}
           {e.reason ? ` · “${e.reason}”` : ""}
         </li>
@@ -51,7 +52,7 @@ export function ChannelCard({ channel, releases }: { channel: Channel; releases:
         {channel.paused ? <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-800">paused: {channel.pausedReason}</span> : null}
         {channel.rolloutStartedAt && channel.rolloutDurationMinutes > 0 ? (
           <span className="text-xs text-slate-500">
-            throttled over {channel.rolloutDurationMinutes} min from {new Date(channel.rolloutStartedAt).toLocaleString()}
+            throttled over {channel.rolloutDurationMinutes} min from <Time iso={channel.rolloutStartedAt} />
           </span>
         ) : null}
       </div>

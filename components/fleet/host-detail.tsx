@@ -97,7 +97,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
           </ul>
         </section>
       </div>
-      {canWrite ? <HostRollback hostId={h.id} previousVersion={h.previousVersion} osFamily={h.osFamily} /> : null}
+      {canWrite ? <HostRollback hostId={h.id} previousVersion={h.previousVersion} osFamily={h.osFamily} osVersion={h.osVersion} /> : null}
       {canWrite ? (
         <section aria-label="Pin" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-2 text-sm font-semibold text-slate-700">Pin this host</h2>

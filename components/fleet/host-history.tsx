@@ -5,6 +5,7 @@ import { hostHistoryQuery } from "../queries/fleet";
 import type { HostReport } from "../queries/types";
 import { ErrorText } from "../ui/form";
 import { StateBadge } from "./state-badge";
+import { Time } from "../ui/time";
 
 interface ReportDetail {
   events?: Array<{ name?: string }>;
@@ -55,7 +56,7 @@ export function HostHistory({ hostId }: { hostId: string }) {
               <span className={`absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full border-2 border-white ${r.updateState === "error" ? "bg-red-500" : diff.length ? "bg-brand" : "bg-slate-300"}`} />
               <div className="flex flex-wrap items-center gap-2">
                 <time className="tabular-nums text-slate-500" dateTime={r.receivedAt}>
-                  {new Date(r.receivedAt).toLocaleString()}
+                  <Time iso={r.receivedAt} />
                 </time>
                 <StateBadge state={r.updateState} />
                 <span className="tabular-nums">{r.osVersion}</span>

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { hostFetchesQuery } from "../queries/ignition";
+import { Time } from "../ui/time";
 
 /** The Ignition configs this host fetched at first boot. */
 export function HostIgnition({ hostId }: { hostId: string }) {
@@ -14,7 +15,7 @@ export function HostIgnition({ hostId }: { hostId: string }) {
       <ul className="space-y-1 text-sm">
         {q.data.items.map((f) => (
           <li key={f.id}>
-            <time className="text-slate-500">{new Date(f.at).toLocaleString()}</time>{" "}
+            <Time className="text-slate-500" iso={f.at} />{" "}
             <Link className="text-brand hover:underline" href={`/configs/${encodeURIComponent(f.configId)}`}>
               {f.configId} v{f.version}
             </Link>{" "}

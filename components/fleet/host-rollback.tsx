@@ -1,14 +1,19 @@
 "use client";
 
 import { useState } from "react";
+import { compareVersions } from "@/lib/update/version";
+import { ApiError } from "../queries/api";
 import { useRollbackHost } from "../queries/fleet";
 import { buttonClass, ErrorText, inputClass } from "../ui/form";
 
 /** Roll a host back to the version it ran before its last update. */
-export function HostRollback({ hostId, previousVersion, osFamily }: { hostId: string; previousVersion: string | null; osFamily: string }) {
+export function HostRollback({ hostId, previousVersion, osFamily, osVersion }: { hostId: string; previousVersion: string | null; osFamily: string; osVersion: string }) {
   const rollback = useRollbackHost(hostId);
   const [reason, setReason] = useState("");
-  if (!previousVersion) return null;
+  // After a rollback the "previous" version is the newer one the host came back from: going
+  // there is an update, not a rollback, so the card offers nothing (lifting the pin does it).
+  if (!previousVersion || compareVersions(previousVersion, osVersion) >= 0) return null;
+  const replacesRollback = rollback.error instanceof ApiError && rollback.error.fields.some((f) => f.path === "replaceRollback");
   return (
     <section aria-label="Rollback" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Roll back</h2>
@@ -31,6 +36,11 @@ export function HostRollback({ hostId, previousVersion, osFamily }: { hostId: st
         </p>
       ) : null}
       <ErrorText error={rollback.error} />
+      {replacesRollback ? (
+        <button type="button" className={`${buttonClass} mt-2`} disabled={rollback.isPending} onClick={() => rollback.mutate({ reason, replaceRollback: true })}>
+          Replace the existing rollback
+        </button>
+      ) : null}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ApiError } from "../queries/api";
 import { useSetPin } from "../queries/catalog";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
@@ -8,6 +9,13 @@ import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId: string } }) {
   const setPin = useSetPin();
   const [f, setF] = useState({ scope: fixed?.scope ?? "group", targetId: fixed?.targetId ?? "", version: "", reason: "", expires: "" });
+  const submit = (replaceRollback: boolean) =>
+    setPin.mutate(
+      { scope: f.scope as "group" | "host", targetId: f.targetId, version: f.version, reason: f.reason, expiresAt: f.expires ? new Date(f.expires).toISOString() : null, replaceRollback },
+      { onSuccess: () => setF({ ...f, version: "", reason: "", expires: "" }) },
+    );
+  // The API refuses to replace a rollback silently (409 replaces_rollback): the operator confirms.
+  const replacesRollback = setPin.error instanceof ApiError && setPin.error.fields.some((x) => x.path === "replaceRollback");
   const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF({ ...f, [k]: e.target.value });
   return (
     <form
@@ -15,10 +23,7 @@ export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId
       className="flex flex-wrap items-end gap-2"
       onSubmit={(e) => {
         e.preventDefault();
-        setPin.mutate(
-          { scope: f.scope as "group" | "host", targetId: f.targetId, version: f.version, reason: f.reason, expiresAt: f.expires ? new Date(f.expires).toISOString() : null },
-          { onSuccess: () => setF({ ...f, version: "", reason: "", expires: "" }) },
-        );
+        submit(false);
       }}
     >
       {fixed ? null : (
@@ -48,7 +53,25 @@ export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId
       </button>
       <div className="w-full">
         <ErrorText error={setPin.error} />
-        {setPin.isSuccess ? <p role="status" className="text-sm text-green-700">Pinned to {setPin.data.version}.</p> : null}
+        {replacesRollback ? (
+          <button type="button" className={`${buttonClass} mt-1`} disabled={setPin.isPending} onClick={() => submit(true)}>
+            Replace the rollback with this pin
+          </button>
+        ) : null}
+        {setPin.isSuccess ? (
+          <div role="status" className="text-sm">
+            <p className="text-green-700">Pinned to {setPin.data.version}.</p>
+            <p>
+              Reaches {setPin.data.reach.hosts} host{setPin.data.reach.hosts === 1 ? "" : "s"}
+              {Object.entries(setPin.data.reach.byFamily).map(([fam, r]) => ` · ${fam}: ${r.hosts} (${r.willMove} will move)`)}.
+            </p>
+            {setPin.data.warnings.map((w) => (
+              <p key={w} className="text-amber-700">
+                {w}
+              </p>
+            ))}
+          </div>
+        ) : null}
       </div>
     </form>
   );

@@ -8,6 +8,7 @@ import { useCan } from "../session-context";
 import { DataTable } from "../ui/data-table";
 import { ErrorText, inputClass } from "../ui/form";
 import { PinForm } from "./pin-form";
+import { Time } from "../ui/time";
 
 const WEEK = 7 * 86_400_000;
 
@@ -43,7 +44,7 @@ export function PinsView() {
                   <td className="tabular-nums">{p.version}</td>
                   <td>{p.owner}</td>
                   <td>{p.reason}</td>
-                  <td className={soon ? "text-amber-700" : ""}>{p.expiresAt ? `${new Date(p.expiresAt).toLocaleString()}${soon ? " (soon)" : ""}` : "never"}</td>
+                  <td className={soon ? "text-amber-700" : ""}>{p.expiresAt ? <><Time iso={p.expiresAt} />{soon ? " (soon)" : ""}</> : "never"}</td>
                   <td className="text-right tabular-nums">{p.hosts}</td>
                   <td className={`text-right tabular-nums ${p.notConverged > 0 ? "text-amber-700" : ""}`}>{p.notConverged}</td>
                   <td className="px-3 text-right">

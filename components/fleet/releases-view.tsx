@@ -121,6 +121,15 @@ function RecallButton({ id, version }: { id: string; version: string }) {
   const recall = useRecallRelease();
   const [reason, setReason] = useState("");
   const [open, setOpen] = useState(false);
+  const [rollouts, setRollouts] = useState<"end" | "pause">("end");
+  if (recall.isSuccess) {
+    const n = recall.data.rollouts.length;
+    return (
+      <span role="status" className="ml-2 text-red-700">
+        {version} recalled{n ? `; ${n} live rollout${n === 1 ? "" : "s"} ${rollouts === "end" ? "ended" : "paused"}` : ""}.
+      </span>
+    );
+  }
   if (!open) {
     return (
       <button type="button" className="ml-2 underline" onClick={() => setOpen(true)}>
@@ -131,7 +140,11 @@ function RecallButton({ id, version }: { id: string; version: string }) {
   return (
     <span className="ml-2 inline-flex items-center gap-1">
       <input aria-label={`Recall reason for ${version}`} className="rounded border border-slate-300 px-1" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" />
-      <button type="button" className="text-red-700 underline" disabled={!reason.trim()} onClick={() => recall.mutate({ id, reason })}>
+      <select aria-label={`Live rollouts of ${version}`} className="rounded border border-slate-300 px-1" value={rollouts} onChange={(e) => setRollouts(e.target.value as "end" | "pause")}>
+        <option value="end">end its live rollouts</option>
+        <option value="pause">pause its live rollouts</option>
+      </select>
+      <button type="button" className="text-red-700 underline" disabled={!reason.trim()} onClick={() => recall.mutate({ id, reason, rollouts })}>
         Recall {version}
       </button>
       <ErrorText error={recall.error} />

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { historyChartsQuery } from "../queries/history";
 import { ErrorText } from "../ui/form";
+import { formatLocal } from "../ui/time";
 
 const PALETTE = ["#1d4ed8", "#0891b2", "#059669", "#65a30d", "#ca8a04", "#ea580c", "#dc2626", "#db2777", "#7c3aed", "#475569"];
 
@@ -35,7 +36,7 @@ export function HistoryCharts({ bucket = "day" }: { bucket?: "hour" | "day" }) {
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               <XAxis dataKey="bucket" tickFormatter={tick(versions.bucket)} fontSize={11} minTickGap={24} />
               <YAxis fontSize={11} tickFormatter={(v: number) => v.toLocaleString()} width={64} />
-              <Tooltip labelFormatter={(l) => new Date(String(l)).toLocaleString()} />
+              <Tooltip labelFormatter={(l) => formatLocal(String(l))} />
               <Legend wrapperStyle={{ fontSize: 11 }} />
               {series.map((v, i) => (
                 <Area key={v} type="monotone" dataKey={v} stackId="versions" stroke={PALETTE[i % PALETTE.length]} fill={PALETTE[i % PALETTE.length]} fillOpacity={0.55} isAnimationActive={false} />
@@ -61,7 +62,7 @@ export function HistoryCharts({ bucket = "day" }: { bucket?: "hour" | "day" }) {
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               <XAxis dataKey="bucket" tickFormatter={tick(activity.bucket)} fontSize={11} minTickGap={24} />
               <YAxis fontSize={11} tickFormatter={(v: number) => v.toLocaleString()} width={64} />
-              <Tooltip labelFormatter={(l) => new Date(String(l)).toLocaleString()} />
+              <Tooltip labelFormatter={(l) => formatLocal(String(l))} />
               <Legend wrapperStyle={{ fontSize: 11 }} />
               <Bar dataKey="updates" fill="#059669" isAnimationActive={false} />
               <Bar dataKey="failures" fill="#dc2626" isAnimationActive={false} />

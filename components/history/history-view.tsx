@@ -8,6 +8,7 @@ import { CHANGE_KINDS, CHANGE_LABELS, type ChangeKind } from "@/lib/history/even
 import { historyListQuery, retentionQuery } from "../queries/history";
 import { buttonClass, ErrorText, inputClass } from "../ui/form";
 import { HostsOnVersionPanel } from "./hosts-on-version";
+import { Time, formatLocal } from "../ui/time";
 
 const TEXT_FILTERS = [
   { name: "group", label: "Group", placeholder: "e.g. berlin-edge" },
@@ -39,7 +40,7 @@ function RetentionNote() {
     <p className="text-xs text-slate-500" aria-label="Retention">
       Raw reports kept {q.data.retentionDays} days in {q.data.partitions} daily partitions; charts and the audit log are kept.{" "}
       {run
-        ? `Last prune ${new Date(run.finishedAt).toLocaleString()}: ${run.droppedPartitions.length} partitions dropped (${run.droppedRows.toLocaleString()} rows), ${run.createdPartitions.length} created${run.error ? ` — ${run.error}` : ""}.`
+        ? `Last prune ${formatLocal(run.finishedAt)}: ${run.droppedPartitions.length} partitions dropped (${run.droppedRows.toLocaleString()} rows), ${run.createdPartitions.length} created${run.error ? ` — ${run.error}` : ""}.`
         : "The prune job has not run yet."}
     </p>
   );
@@ -126,7 +127,7 @@ export function HistoryView() {
           <tbody className="divide-y divide-slate-100">
             {rows.map((r) => (
               <tr key={`${r.id}-${r.receivedAt}`}>
-                <td className="whitespace-nowrap px-3 py-1.5 tabular-nums text-slate-500">{new Date(r.receivedAt).toLocaleString()}</td>
+                <td className="whitespace-nowrap px-3 py-1.5 tabular-nums text-slate-500"><Time iso={r.receivedAt} /></td>
                 <td>
                   <Link className="text-brand hover:underline" href={`/hosts/${r.hostId}`}>
                     {r.hostname || r.hostId.slice(0, 12)}

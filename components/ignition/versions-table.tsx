@@ -4,6 +4,7 @@ import type { ConfigDetail } from "../queries/ignition";
 import { usePublishVersion, useRestoreVersion } from "../queries/ignition";
 import { useCan } from "../session-context";
 import { ErrorText } from "../ui/form";
+import { Time } from "../ui/time";
 
 function usageOf(config: ConfigDetail, version: number): string {
   const u = config.usage.find((x) => x.version === version);
@@ -53,7 +54,7 @@ export function VersionsTable({ config, onDiff, onOpen }: { config: ConfigDetail
               </td>
               <td className="text-xs">
                 {v.authorEmail}
-                <div className="text-slate-400">{new Date(v.createdAt).toLocaleString()}</div>
+                <div className="text-slate-400"><Time iso={v.createdAt} /></div>
               </td>
               <td className="text-xs">
                 {v.message}

@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query
 import type { PinInfo, ReleaseInfo } from "@/lib/update/policy";
 import { apiFetch, postJson } from "./api";
 import { fleetKeys } from "./fleet";
+import type { PinReach } from "@/lib/fleet/pin-reach";
 
 export type Release = ReleaseInfo & { createdAt: string };
 
@@ -77,7 +78,8 @@ export const pinsQuery = () => queryOptions({ queryKey: ["catalog", "pins"] as c
 export function useSetPin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { scope: "group" | "host"; targetId: string; version: string; reason: string; expiresAt: string | null }) => postJson<Pin>("/api/v1/pins", input),
+    mutationFn: (input: { scope: "group" | "host"; targetId: string; version: string; reason: string; expiresAt: string | null; replaceRollback?: boolean }) =>
+      postJson<Pin & { reach: PinReach; warnings: string[] }>("/api/v1/pins", input),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["catalog", "pins"] }),
   });
 }
@@ -93,8 +95,13 @@ export function useRemovePin() {
 export function useRecallRelease() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason }: { id: string; reason: string }) => postJson<{ recalled: number }>(`/api/v1/releases/${id}/recall`, { reason }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.releases }),
+    mutationFn: ({ id, reason, rollouts }: { id: string; reason: string; rollouts?: "end" | "pause" }) =>
+      postJson<{ recalled: number; rollouts: Array<{ id: string; groupId: string; status: string }> }>(`/api/v1/releases/${id}/recall`, { reason, rollouts }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: catalogKeys.releases });
+      // Its live rollouts ended (or paused) with it.
+      void qc.invalidateQueries({ queryKey: ["rollouts"] });
+    },
   });
 }
 

@@ -95,7 +95,7 @@ export function useUpdateGroup() {
 export function useRollbackHost(hostId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { reason: string; toVersion?: string }) => postJson<{ manual: string | null }>(`/api/v1/hosts/${hostId}/rollback`, input),
+    mutationFn: (input: { reason: string; toVersion?: string; replaceRollback?: boolean }) => postJson<{ manual: string | null }>(`/api/v1/hosts/${hostId}/rollback`, input),
     onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.host(hostId) }),
   });
 }

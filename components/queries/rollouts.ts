@@ -1,4 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Blocker, Eta } from "@/lib/rollout/blockers";
 import type { StoppedBy } from "@/lib/rollout/hold-reasons";
 import type { JsonReadiness, RolloutHostState, RolloutPlan, RolloutStatus, StateCounts } from "@/lib/rollout/rollout";
 import { apiFetch, LIVE_INTERVAL_MS, postJson } from "./api";
@@ -35,6 +36,9 @@ export interface RolloutProgress {
   failures: Array<{ errorCode: string | null; n: number; example: string | null; hosts: string[] }>;
   events: Array<{ id: number; at: string; kind: string; actor: string; detail: Record<string, unknown> }>;
   offeredPerPhase: Record<string, number>;
+  /** Why the rollout cannot move, each with its hosts and who set it; the ETA allowing for them. */
+  blockers: Blocker[];
+  eta: Eta;
 }
 
 export const rolloutKeys = {

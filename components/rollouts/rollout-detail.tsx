@@ -2,12 +2,14 @@
 
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { estimateCompletion, readinessText, ROLLOUT_HOST_STATE_VALUES } from "@/lib/rollout/rollout";
+import { readinessText, ROLLOUT_HOST_STATE_VALUES } from "@/lib/rollout/rollout";
+import { stoppedByWho } from "@/lib/rollout/hold-reasons";
 import { rolloutQuery, type RolloutProgress } from "../queries/rollouts";
 import { useCan } from "../session-context";
 import { DataTable } from "../ui/data-table";
 import { ErrorText } from "../ui/form";
-import { Ago } from "../ui/time";
+import { Ago, formatLocal, formatUtc } from "../ui/time";
+import { RolloutBlockers, RolloutEta } from "./rollout-blockers";
 import { RolloutActions } from "./rollout-actions";
 import { RolloutEvents } from "./rollout-events";
 import { RolloutPhases } from "./rollout-phases";
@@ -26,11 +28,8 @@ const STEP_LABEL: Record<(typeof ROLLOUT_HOST_STATE_VALUES)[number], string> = {
 function Summary({ p }: { p: RolloutProgress }) {
   const r = p.rollout;
   const phase = r.plan.phases[r.phaseIndex];
-  const finished = p.counts.updated + p.counts.failed + p.counts.rolled_back;
-  const eta =
-    r.status === "running"
-      ? estimateCompletion({ now: new Date(), phases: r.plan.phases, phaseIndex: r.phaseIndex, phaseStartedAt: r.phaseStartedAt ? new Date(r.phaseStartedAt) : null, fleetSize: r.fleetSize, finished, startedAt: r.startedAt ? new Date(r.startedAt) : null })
-      : null;
+  const live = r.status === "running" || r.status === "paused" || r.status === "awaiting_approval";
+  const readinessAt = r.evaluation?.readiness && !r.evaluation.readiness.ready ? ("readyAt" in r.evaluation.readiness ? r.evaluation.readiness.readyAt : "until" in r.evaluation.readiness ? r.evaluation.readiness.until : null) : null;
   return (
     <section aria-label="Rollout summary" className="space-y-1 rounded-lg border border-slate-200 bg-white p-4 text-sm">
       <p>
@@ -38,10 +37,14 @@ function Summary({ p }: { p: RolloutProgress }) {
       </p>
       {r.stoppedBy ? (
         <p role="status" className="font-medium text-orange-800">
-          {r.status === "paused" ? "Paused" : r.status === "rejected" ? "Rejected" : "Stopped"} by {r.stoppedBy.kind === "threshold" ? "its failure threshold" : r.stoppedBy.actor}: {r.stoppedBy.reason}
+          {r.status === "paused" ? "Paused" : r.status === "rejected" ? "Rejected" : r.stoppedBy.kind === "recall" ? "Ended" : "Stopped"} by {stoppedByWho(r.stoppedBy)}: {r.stoppedBy.reason}
         </p>
       ) : null}
-      {r.status === "running" && r.evaluation && phase ? <p className="text-slate-600">{readinessText(r.evaluation.readiness, phase.name)}</p> : null}
+      {r.status === "running" && r.evaluation && phase ? (
+        <p className="text-slate-600" title={readinessAt ? formatUtc(readinessAt) : undefined}>
+          {readinessText(r.evaluation.readiness, phase.name, formatLocal)}
+        </p>
+      ) : null}
       {r.status === "awaiting_approval" && r.approvalRequestId ? (
         <p>
           Waiting for {r.plan.approvalsRequired} approval{r.plan.approvalsRequired === 1 ? "" : "s"}:{" "}
@@ -55,7 +58,7 @@ function Summary({ p }: { p: RolloutProgress }) {
         {r.fleetSize} hosts in the group when it started · created <Ago iso={r.createdAt} /> by {r.createdBy}
         {r.reason ? ` — “${r.reason}”` : ""}
       </p>
-      {r.status === "running" ? <p>ETA: {eta ? eta.toLocaleString() : "not known until the first hosts finish"}</p> : null}
+      {live ? <RolloutEta eta={p.eta} /> : null}
     </section>
   );
 }
@@ -74,6 +77,7 @@ export function RolloutDetail({ id }: { id: string }) {
         {r.fromVersion ? <span className="text-base font-normal text-slate-500"> from {r.fromVersion}</span> : null}
       </h1>
       <Summary p={p} />
+      <RolloutBlockers blockers={p.blockers} />
       {canWrite ? <RolloutActions rollout={r} /> : null}
       <section aria-label="Hosts per step" className="grid grid-cols-3 gap-2 sm:grid-cols-7">
         {ROLLOUT_HOST_STATE_VALUES.map((s) => (

@@ -1,4 +1,5 @@
 import type { RolloutProgress } from "../queries/rollouts";
+import { Time } from "../ui/time";
 
 function describe(e: RolloutProgress["events"][number]): string {
   const d = e.detail;
@@ -19,6 +20,8 @@ function describe(e: RolloutProgress["events"][number]): string {
     case "paused":
     case "aborted":
       return `${e.kind}: ${s("reason")}`;
+    case "recalled":
+      return `${d.policy === "pause" ? "paused" : "ended"}: ${s("recalled")} was recalled: ${s("reason")}`;
     case "resumed":
       return `resumed: ${s("reason")}`;
     case "rolled_back":
@@ -40,9 +43,9 @@ export function RolloutEvents({ events }: { events: RolloutProgress["events"] })
       <ol className="space-y-1 text-sm">
         {events.map((e) => (
           <li key={e.id} className="flex gap-3">
-            <time className="w-44 shrink-0 text-slate-500" dateTime={e.at}>
-              {new Date(e.at).toLocaleString()}
-            </time>
+            <span className="w-44 shrink-0 text-slate-500">
+              <Time iso={e.at} />
+            </span>
             <span className="w-40 shrink-0 truncate text-slate-600">{e.actor}</span>
             <span>{describe(e)}</span>
           </li>

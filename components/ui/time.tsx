@@ -20,13 +20,39 @@ export function relativeTime(fromMs: number, nowMs: number): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
-/** "3 min ago" with the exact time on hover. */
+/**
+ * The console's one time convention: times are shown in the viewer's zone (named, so a
+ * screenshot is unambiguous) and the UTC instant is on hover. Every component that shows a
+ * time uses `Time`, `Ago` or these formatters; nothing calls toLocaleString on a date.
+ */
+const localFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+
+export function formatLocal(d: Date | string): string {
+  return localFormat.format(typeof d === "string" ? new Date(d) : d);
+}
+
+export function formatUtc(d: Date | string): string {
+  return `${(typeof d === "string" ? new Date(d) : d).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** An absolute time in the viewer's zone, UTC on hover. */
+export function Time({ iso, className }: { iso: string | Date | null; className?: string }) {
+  if (!iso) return <span className="text-slate-400">never</span>;
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  return (
+    <time dateTime={d.toISOString()} title={formatUtc(d)} className={className}>
+      {formatLocal(d)}
+    </time>
+  );
+}
+
+/** "3 min ago", with the time in the viewer's zone and in UTC on hover. */
 export function Ago({ iso }: { iso: string | null }) {
   const now = useNow();
   if (!iso) return <span className="text-slate-400">never</span>;
   const d = new Date(iso);
   return (
-    <time dateTime={iso} title={d.toLocaleString()}>
+    <time dateTime={iso} title={`${formatLocal(d)} · ${formatUtc(d)}`}>
       {relativeTime(d.getTime(), now)}
     </time>
   );

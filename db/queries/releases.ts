@@ -2,7 +2,8 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { channels, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
-import { rolloutsForChannelTarget } from "./rollouts";
+import { rolloutsForChannelTarget, stopRolloutsOfRecalledRelease } from "./rollouts";
+import { DEFAULT_RECALL_ROLLOUT_POLICY, type RecallRolloutPolicy } from "@/lib/rollout/rollout";
 import { AppError, assertUnchanged } from "@/lib/errors";
 import type { NewRelease } from "@/lib/operator/release-schemas";
 
@@ -119,8 +120,11 @@ export async function setChannelPaused(db: Db, actor: Actor, channelId: string, 
   });
 }
 
-/** Recalls a release everywhere (all its architectures): audited, with the reason. */
-export async function recallRelease(db: Db, actor: Actor, id: string, reason: string) {
+/**
+ * Recalls a release everywhere (all its architectures): audited, with the reason. Its live
+ * rollouts end (or pause, by `rolloutPolicy`) in the same transaction.
+ */
+export async function recallRelease(db: Db, actor: Actor, id: string, reason: string, rolloutPolicy: RecallRolloutPolicy = DEFAULT_RECALL_ROLLOUT_POLICY) {
   return db.transaction(async (tx) => {
     const [rel] = await tx.select().from(releases).where(eq(releases.id, id)).for("update");
     if (!rel) throw new AppError("not_found", "no such release");
@@ -130,7 +134,15 @@ export async function recallRelease(db: Db, actor: Actor, id: string, reason: st
       .set({ recalledAt: new Date(), recallReason: reason })
       .where(and(eq(releases.osFamily, rel.osFamily), eq(releases.version, rel.version)))
       .returning({ id: releases.id, arch: releases.arch });
-    await appendAudit(tx, actor, { action: "release.recall", targetType: "release", targetId: `${rel.osFamily} ${rel.version}`, before: { recalled: false }, after: { recalled: true, architectures: recalled.map((r) => r.arch) }, reason });
-    return recalled.length;
+    const stopped = await stopRolloutsOfRecalledRelease(tx, actor, { ids: recalled.map((r) => r.id), osFamily: rel.osFamily, version: rel.version }, reason, rolloutPolicy);
+    await appendAudit(tx, actor, {
+      action: "release.recall",
+      targetType: "release",
+      targetId: `${rel.osFamily} ${rel.version}`,
+      before: { recalled: false },
+      after: { recalled: true, architectures: recalled.map((r) => r.arch), rolloutPolicy, rollouts: stopped },
+      reason,
+    });
+    return { recalled: recalled.length, rollouts: stopped };
   });
 }

@@ -18,6 +18,7 @@ import {
   nextStep,
   planFor,
   ROLLOUT_HOST_STATE_VALUES,
+  type RecallRolloutPolicy,
   STUCK_ERROR_CODE,
   toJsonReadiness,
   type RolloutHostState,
@@ -190,17 +191,66 @@ export async function replanAwaitingRollout(tx: Db, actor: Actor, groupId: strin
   await createRolloutTx(tx, actor, { groupId, channelId: r.channelId, releaseId: r.releaseId, version: r.version, fromVersion: r.fromVersion, reason: `${r.reason ? `${r.reason}; ` : ""}re-planned after the group's policy changed` });
 }
 
-async function stop(tx: Db, actor: Actor, r: RolloutRow, status: "paused" | "aborted", stoppedBy: StoppedBy, now: Date, numbers: Record<string, unknown> = {}): Promise<RolloutRow> {
+async function stop(tx: Db, actor: Actor, r: RolloutRow, status: "paused" | "aborted", stoppedBy: StoppedBy, now: Date, numbers: Record<string, unknown> = {}, eventKind?: string): Promise<RolloutRow> {
   const [after] = await tx
     .update(rollouts)
     .set({ status, stoppedBy, updatedAt: now, ...(status === "aborted" ? { finishedAt: now } : {}) })
     .where(eq(rollouts.id, r.id))
     .returning();
   if (status === "aborted") await voidPendingApproval(tx, r.approvalRequestId, now);
-  await event(tx, r.id, status === "paused" ? "paused" : "aborted", stoppedBy.kind === "operator" ? stoppedBy.actor : "threshold", { ...stoppedBy, ...numbers }, now);
+  await event(tx, r.id, eventKind ?? (status === "paused" ? "paused" : "aborted"), stoppedBy.kind === "threshold" ? "threshold" : stoppedBy.actor, { ...stoppedBy, ...numbers }, now);
   await appendAudit(tx, actor, { action: status === "paused" ? "rollout.pause" : "rollout.abort", targetType: "rollout", targetId: r.id, before: auditView(r), after: { ...auditView(after!), ...numbers }, reason: stoppedBy.reason });
   return after!;
 }
+
+// ---- Recall (issue 19): a recall reaches the live rollouts of the recalled release. ----
+
+/**
+ * A release was recalled: each live rollout of it is ended (or, by policy, paused) with the
+ * recall's reason on the rollout, in its timeline ("recalled") and in the audit log. Runs in
+ * the recall's transaction, so no rollout of a recalled release is ever seen running.
+ */
+export async function stopRolloutsOfRecalledRelease(
+  tx: Db,
+  actor: Actor,
+  release: { ids: string[]; osFamily: string; version: string },
+  reason: string,
+  policy: RecallRolloutPolicy,
+  now = new Date(),
+): Promise<Array<{ id: string; groupId: string; status: RolloutStatus }>> {
+  const live = await tx
+    .select()
+    .from(rollouts)
+    .where(
+      and(
+        inArray(rollouts.status, LIVE),
+        or(
+          release.ids.length ? inArray(rollouts.releaseId, release.ids) : undefined,
+          // Rollouts made without a release row: same version on a channel of the family.
+          and(isNull(rollouts.releaseId), eq(rollouts.version, release.version), sql`${rollouts.channelId} IN (SELECT id FROM ${channels} WHERE os_family = ${release.osFamily})`),
+        ),
+      ),
+    )
+    .orderBy(asc(rollouts.groupId))
+    .for("update");
+  const stoppedBy: StoppedBy = { kind: "recall", actor: actor.email, reason, version: release.version };
+  const out: Array<{ id: string; groupId: string; status: RolloutStatus }> = [];
+  for (const r of live) {
+    // Nothing to pause in a rollout that never started: it ends under either policy.
+    const status = policy === "pause" && r.status !== "awaiting_approval" ? "paused" : "aborted";
+    const after = await stop(tx, actor, r, status, stoppedBy, now, { recalled: release.version, policy }, "recalled");
+    out.push({ id: after.id, groupId: after.groupId, status: after.status });
+  }
+  return out;
+}
+
+async function releaseRecall(tx: Db, r: RolloutRow): Promise<string | null> {
+  if (!r.releaseId) return null;
+  const [rel] = await tx.select({ recalledAt: releases.recalledAt, recallReason: releases.recallReason }).from(releases).where(eq(releases.id, r.releaseId));
+  return rel?.recalledAt ? (rel.recallReason ?? "recalled") : null;
+}
+
+// ---- end recall ----
 
 export const applyApprovedRollout: Applier = async (tx, request, approvers) => {
   const [r] = await tx.select().from(rollouts).where(eq(rollouts.id, request.subjectId)).for("update");
@@ -238,6 +288,11 @@ export async function actOnRollout(db: Db, actor: Actor, id: string, action: Rol
         return stop(tx, actor, r, "aborted", { kind: "operator", actor: actor.email, reason: input.reason }, now);
       case "resume": {
         if (r.status !== "paused") throw refuse("paused");
+        {
+          // A recalled release is never offered: resuming its rollout would only pretend to move.
+          const recalled = await releaseRecall(tx, r);
+          if (recalled) throw new AppError("conflict", `cannot resume: ${r.version} was recalled (${recalled}); end this rollout instead`);
+        }
         // The phase starts over: it bakes again and judges only results from now on.
         const [after] = await tx.update(rollouts).set({ status: "running", stoppedBy: null, phaseStartedAt: now, updatedAt: now }).where(eq(rollouts.id, id)).returning();
         await event(tx, id, "resumed", actor.email, { reason: input.reason, was: r.stoppedBy }, now);
@@ -337,9 +392,11 @@ async function rollBackGroup(tx: Db, r: RolloutRow, reason: string, now: Date): 
     return;
   }
   const values = { scope: "group" as const, targetId: r.groupId, version: r.fromVersion, reason: `rollout to ${r.version} rolled back: ${reason}`, owner: "flotilla (failure threshold)", allowDowngrade: true, createdAt: now, expiresAt: null, createdBy: null };
+  // The group's pin it replaces (issue 19: the audit keeps the whole previous state).
+  const [replaced] = await tx.select().from(pins).where(and(eq(pins.scope, "group"), eq(pins.targetId, r.groupId))).for("update");
   await tx.insert(pins).values(values).onConflictDoUpdate({ target: [pins.scope, pins.targetId], set: values });
   await event(tx, r.id, "rolled_back", "engine", { to: r.fromVersion }, now);
-  await appendAudit(tx, SYSTEM_ACTOR, { action: "group.rollback", targetType: "group", targetId: r.groupId, before: { version: r.version }, after: { version: r.fromVersion, allowDowngrade: true, rolloutId: r.id }, reason });
+  await appendAudit(tx, SYSTEM_ACTOR, { action: "group.rollback", targetType: "group", targetId: r.groupId, before: { version: r.version, pin: replaced ?? null }, after: { version: r.fromVersion, allowDowngrade: true, rolloutId: r.id }, reason });
 }
 
 /** The decision's view: each group's latest rollout that was not superseded. */

@@ -154,7 +154,7 @@ export function openApiDocument(): JsonSchema {
         post: op({ summary: "Add a release", permission: "fleet:write", body: schemaOf(NewReleaseSchema), ok: 201 }),
       },
       "/api/v1/releases/{id}/recall": {
-        post: op({ summary: "Recall a release everywhere (reason required)", permission: "fleet:write", params: [idParam], body: { type: "object", properties: { reason: str }, required: ["reason"] } }),
+        post: op({ summary: "Recall a release everywhere (reason required); its live rollouts end, or pause with rollouts=pause", permission: "fleet:write", params: [idParam], body: { type: "object", properties: { reason: str, rollouts: { type: "string", enum: ["end", "pause"] } }, required: ["reason"] } }),
       },
       "/api/v1/releases/import": { post: op({ summary: "Import releases from a JSON file (all or nothing)", permission: "fleet:write", body: schemaOf(ReleaseImportSchema), ok: 201 }) },
       "/api/v1/pins": {

@@ -71,12 +71,18 @@ export const PinSchema = z.object({
   /** Who answers for the pin; defaults to the operator who sets it. */
   owner: z.string().trim().min(1).max(254).optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
+  /** The target has a rollback in place: replace it (refused with 409 replaces_rollback otherwise). */
+  replaceRollback: z.boolean().default(false),
+  /** Only say what the pin would do (hosts it reaches by OS family, warnings); nothing is written. */
+  preview: z.boolean().default(false),
 });
 
 /** Roll a host or group back; without `toVersion` a host goes back to its previous version. */
 export const RollbackSchema = z.object({
   toVersion: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/).optional(),
   reason: z.string().trim().min(1, "a reason is required").max(500),
+  /** The target already has a rollback in place: replace it. */
+  replaceRollback: z.boolean().default(false),
 });
 
 /** Pin every host a host-list filter matches; `preview` only counts them. */
@@ -88,4 +94,6 @@ export const BulkPinSchema = z.object({
   preview: z.boolean().default(false),
   /** Roll the selection back: hosts on a newer version are taken down to `version`. */
   rollback: z.boolean().default(false),
+  /** Some selected hosts have a rollback in place: replace them. */
+  replaceRollback: z.boolean().default(false),
 });

@@ -35,7 +35,23 @@ export function isHoldReason(s: string): s is HoldReasonCode {
 }
 
 /** Who stopped a rollout: a person with their reason, or a failure threshold with its numbers. */
-export type StoppedBy = { kind: "operator"; actor: string; reason: string } | { kind: "threshold"; reason: string };
+export type StoppedBy =
+  | { kind: "operator"; actor: string; reason: string }
+  | { kind: "threshold"; reason: string }
+  /** The rollout's release was recalled (by `actor`, for `reason`): it can never be offered again. */
+  | { kind: "recall"; actor: string; reason: string; version: string };
+
+/** Who stopped a rollout, in words: "ops@x (recall of 4081.2.0)", "its failure threshold". */
+export function stoppedByWho(by: StoppedBy): string {
+  switch (by.kind) {
+    case "operator":
+      return by.actor;
+    case "threshold":
+      return "its failure threshold";
+    case "recall":
+      return `${by.actor} (recall of ${by.version})`;
+  }
+}
 
 /** A hold with what its text needs; JSON-safe apart from the `Date` fields. */
 export type Hold =
@@ -95,9 +111,9 @@ function nextOpenText(nextOpen: Date | null, timeZone: string): string {
 }
 
 function stoppedText(verb: string, version: string, by: StoppedBy): string {
-  return by.kind === "operator"
-    ? `The rollout to ${version} was ${verb} by ${by.actor}: ${by.reason}.`
-    : `The rollout to ${version} was ${verb} by its failure threshold: ${by.reason}.`;
+  return by.kind === "recall"
+    ? `The rollout to ${version} was ${verb} because ${by.version} was recalled by ${by.actor}: ${by.reason}.`
+    : `The rollout to ${version} was ${verb} by ${stoppedByWho(by)}: ${by.reason}.`;
 }
 
 /** The sentence on the host page. */

@@ -11,6 +11,18 @@ export const ROLLOUT_STATUS_VALUES = ["awaiting_approval", "running", "paused", 
 export type RolloutStatus = (typeof ROLLOUT_STATUS_VALUES)[number];
 export const LIVE_ROLLOUT_STATUSES: readonly RolloutStatus[] = ["awaiting_approval", "running", "paused"];
 
+/**
+ * What a recall does to the live rollouts of the recalled release. "end" (the default) aborts
+ * them: a recalled release is never offered again, so a rollout of it can only mislead (a
+ * "running" rollout with an ETA) and a pending approval for it must not be granted. "pause"
+ * keeps running rollouts paused (for an operator who wants to look before ending them); a
+ * paused rollout of a recalled release cannot be resumed. Rollouts still awaiting approval are
+ * ended under both policies: there is nothing to pause.
+ */
+export const RECALL_ROLLOUT_POLICIES = ["end", "pause"] as const;
+export type RecallRolloutPolicy = (typeof RECALL_ROLLOUT_POLICIES)[number];
+export const DEFAULT_RECALL_ROLLOUT_POLICY: RecallRolloutPolicy = "end";
+
 /** How far one host got; the last three are results, the others are in progress. */
 export const ROLLOUT_HOST_STATE_VALUES = ["offered", "downloading", "staged", "rebooting", "updated", "failed", "rolled_back"] as const;
 export type RolloutHostState = (typeof ROLLOUT_HOST_STATE_VALUES)[number];
@@ -128,14 +140,14 @@ export function toJsonReadiness(r: EngineReadiness): JsonReadiness {
 
 const utcMinute = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
-/** One sentence for the progress page on why a running rollout is where it is. */
-export function readinessText(r: JsonReadiness, phaseName: string): string {
+/** One sentence for the progress page on why a running rollout is where it is; `at` formats its times (the page passes the viewer's zone). */
+export function readinessText(r: JsonReadiness, phaseName: string, at: (iso: string) => string = utcMinute): string {
   if (r.ready) return `Phase ${phaseName} is ready to advance.`;
   switch (r.reason) {
     case "baking":
-      return `Phase ${phaseName} is baking until ${utcMinute(r.readyAt)}.`;
+      return `Phase ${phaseName} is baking until ${at(r.readyAt)}.`;
     case "awaiting_hosts":
-      return `Phase ${phaseName} waits for its hosts: ${r.finished} of ${r.expected} have a result; hosts that have not updated by ${utcMinute(r.until)} are not waited for.`;
+      return `Phase ${phaseName} waits for its hosts: ${r.finished} of ${r.expected} have a result; hosts that have not updated by ${at(r.until)} are not waited for.`;
     case "updates_in_progress":
       return `Phase ${phaseName} waits for ${r.inProgress} host${r.inProgress === 1 ? "" : "s"} still updating.`;
     case "awaiting_sample":

@@ -1,4 +1,4 @@
-import { listPins, setPin } from "@/db/queries/pins";
+import { listPins, previewPin, setPin } from "@/db/queries/pins";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { AppError } from "@/lib/errors";
 import { PinSchema } from "@/lib/operator/release-schemas";
@@ -6,7 +6,7 @@ import { invalidatePolicy } from "@/server/policy-cache";
 import { route } from "../_lib/handler";
 
 export const GET = route({ permission: "fleet:read" }, async ({ db }) => ({
-  items: (await listPins(db)).map((r) => ({ ...r.pin, hosts: r.hosts, notConverged: r.notConverged })),
+  items: (await listPins(db)).map((r) => ({ ...r.pin, hosts: r.hosts, notConverged: r.notConverged, byFamily: r.reach.byFamily })),
 }));
 
 export const POST = route({ permission: "fleet:write" }, async ({ db, actor, body }) => {
@@ -15,7 +15,11 @@ export const POST = route({ permission: "fleet:write" }, async ({ db, actor, bod
   if (expiresAt && expiresAt <= new Date()) throw new AppError("bad_request", "invalid request: expiresAt: must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
   const targetId = input.scope === "host" ? normalizeMachineId(input.targetId) : input.targetId;
   if (!targetId) throw new AppError("bad_request", "invalid request: targetId: not a machine id", [{ path: "targetId", message: "not a machine id" }]);
-  const pin = await setPin(db, actor, { scope: input.scope, targetId, version: input.version, reason: input.reason, owner: input.owner ?? actor.email, expiresAt });
+  if (input.preview) {
+    const p = await previewPin(db, { scope: input.scope, targetId, version: input.version });
+    return { reach: p.reach, warnings: p.warnings, refusal: p.refusal?.message ?? null, replacesRollback: p.replaces?.allowDowngrade ? p.replaces : null };
+  }
+  const pin = await setPin(db, actor, { scope: input.scope, targetId, version: input.version, reason: input.reason, owner: input.owner ?? actor.email, expiresAt, replaceRollback: input.replaceRollback });
   invalidatePolicy();
   return Response.json(pin, { status: 201 });
 });

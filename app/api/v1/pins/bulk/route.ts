@@ -12,7 +12,7 @@ export const POST = route({ permission: "fleet:write" }, async ({ db, actor, bod
   if (!parsed.success) throw validationError(parsed.error, "filter");
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   if (expiresAt && expiresAt <= new Date()) throw new AppError("bad_request", "invalid request: expiresAt: must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
-  const result = await bulkPinHosts(db, actor, parsed.data, { version: input.version, reason: input.reason, owner: actor.email, expiresAt, allowDowngrade: input.rollback }, input.preview);
+  const result = await bulkPinHosts(db, actor, parsed.data, { version: input.version, reason: input.reason, owner: actor.email, expiresAt, allowDowngrade: input.rollback, replaceRollback: input.replaceRollback }, input.preview);
   if (!input.preview) invalidatePolicy();
   return result;
 });

@@ -8,7 +8,7 @@ import { route } from "../../../_lib/handler";
 export const POST = route<{ id: string }>({ permission: "fleet:write" }, async ({ db, actor, params, body }) => {
   const input = await body(RollbackSchema);
   if (!input.toVersion) throw new AppError("bad_request", "invalid request: toVersion: required for a group", [{ path: "toVersion", message: "required for a group" }]);
-  const pin = await setPin(db, actor, { scope: "group", targetId: params.id, version: input.toVersion, reason: input.reason, owner: actor.email, expiresAt: null, allowDowngrade: true });
+  const pin = await setPin(db, actor, { scope: "group", targetId: params.id, version: input.toVersion, reason: input.reason, owner: actor.email, expiresAt: null, allowDowngrade: true, replaceRollback: input.replaceRollback });
   invalidatePolicy();
   return Response.json(pin, { status: 201 });
 });

@@ -18,7 +18,7 @@ export const POST = route<{ id: string }>({ permission: "fleet:write" }, async (
   const input = await body(RollbackSchema);
   const toVersion = input.toVersion ?? host.previousVersion;
   if (!toVersion) throw new AppError("bad_request", "invalid request: toVersion: the host reported no previous version", [{ path: "toVersion", message: "required: no previous version known" }]);
-  const pin = await setPin(db, actor, { scope: "host", targetId: host.id, version: toVersion, reason: input.reason, owner: actor.email, expiresAt: null, allowDowngrade: true });
+  const pin = await setPin(db, actor, { scope: "host", targetId: host.id, version: toVersion, reason: input.reason, owner: actor.email, expiresAt: null, allowDowngrade: true, replaceRollback: input.replaceRollback });
   invalidatePolicy();
   return Response.json({ pin, manual: host.osFamily === "fcos" ? "Zincati never downgrades: run `sudo rpm-ostree rollback -r` on the host." : null }, { status: 201 });
 });
