@@ -16,7 +16,7 @@ import {
   VoteSchema,
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
-import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleasePromoteSchema, ReleaseSlotSchema } from "./release-schemas";
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
 import { ROLLOUT_STATUS_VALUES } from "../rollout/rollout";
@@ -152,6 +152,9 @@ export function openApiDocument(): JsonSchema {
       },
       "/api/v1/releases/{id}/recall": {
         post: op({ summary: "Recall a release everywhere (reason required)", permission: "fleet:write", params: [idParam], body: { type: "object", properties: { reason: str }, required: ["reason"] } }),
+      },
+      "/api/v1/releases/{id}/promote": {
+        post: op({ summary: "Offer a release in another channel of its family (alpha → beta → stable)", permission: "fleet:write", params: [idParam], body: schemaOf(ReleasePromoteSchema) }),
       },
       "/api/v1/releases/import": { post: op({ summary: "Import releases from a JSON file (all or nothing)", permission: "fleet:write", body: schemaOf(ReleaseImportSchema), ok: 201 }) },
       "/api/v1/pins": {
