@@ -38,6 +38,7 @@ CREATE TABLE "sync_sources" (
 	"last_run_at" timestamp with time zone,
 	"last_success_at" timestamp with time zone,
 	"next_run_at" timestamp with time zone,
+	"lease_until" timestamp with time zone,
 	"last_error" text,
 	"failures" integer DEFAULT 0 NOT NULL,
 	"last_added" jsonb DEFAULT '[]'::jsonb NOT NULL,

@@ -51,6 +51,9 @@ export const syncSources = pgTable("sync_sources", {
   lastRunAt: timestamp("last_run_at", { withTimezone: true }),
   lastSuccessAt: timestamp("last_success_at", { withTimezone: true }),
   nextRunAt: timestamp("next_run_at", { withTimezone: true }),
+  // A process running the source holds it until then (claimed under the sync lock), so two
+  // processes never run one source at once and a crashed run frees it when the lease ends.
+  leaseUntil: timestamp("lease_until", { withTimezone: true }),
   lastError: text("last_error"),
   // Failed runs in a row: the backoff doubles with each, up to the interval.
   failures: integer("failures").notNull().default(0),
