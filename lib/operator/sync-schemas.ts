@@ -2,8 +2,7 @@ import { z } from "zod";
 import { GROUP_NAME } from "../agent/native-report";
 import { normalizeArch } from "../agent/machine-id";
 import { SYNC_KINDS } from "../sync/types";
-import { FLATCAR_PUBLIC_OMAHA } from "../sync/flatcar";
-import { FCOS_GRAPH_URL, FCOS_STREAMS_URL } from "../sync/fcos";
+import { FCOS_GRAPH_URL, FCOS_STREAMS_URL, FLATCAR_PUBLIC_OMAHA } from "../sync/defaults";
 
 const httpUrl = z
   .url()

@@ -4,10 +4,6 @@ import { z } from "zod";
 import { NewReleaseSchema, type NewRelease } from "../operator/release-schemas";
 import { SyncError } from "./errors";
 
-/** Stream metadata, a public API at a stable URL (coreos-stream-metadata: `fcos::StreamID::url`). */
-export const FCOS_STREAMS_URL = "https://builds.coreos.fedoraproject.org/streams/{stream}.json";
-/** The update graph Zincati polls by default. */
-export const FCOS_GRAPH_URL = "https://updates.coreos.fedoraproject.org/v1/graph";
 
 /** Flotilla's arch names to FCOS basearch (the graph's `basearch`, the stream's architectures keys). */
 export function fcosBasearch(arch: string): string {

@@ -4,8 +4,6 @@ import { FLATCAR_APP_ID, OmahaRequestError, readXml } from "../omaha/request";
 import { extensionUrl, NewReleaseSchema, type NewRelease } from "../operator/release-schemas";
 import { SyncError } from "./errors";
 
-/** Flatcar's public update server (Nebraska), what `SERVER=` defaults to on a Flatcar host. */
-export const FLATCAR_PUBLIC_OMAHA = "https://public.update.flatcar-linux.net/v1/update/";
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
