@@ -46,6 +46,8 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       // Rollouts advance within a second of being ready, so tests watch them move.
       FLOTILLA_ROLLOUT_TICK_SECONDS: "1",
+      // Enabled release sync sources are picked up within a second.
+      FLOTILLA_SYNC_TICK_SECONDS: "1",
     },
   },
 });
