@@ -60,6 +60,8 @@ export default defineConfig({
       FLOTILLA_OIDC_SCOPES: "openid email profile groups",
       FLOTILLA_OIDC_ROLE_MAP: E2E_OIDC.roleMap,
       FLOTILLA_OIDC_LABEL: "Corp SSO",
+      // Enabled release sync sources are picked up within a second.
+      FLOTILLA_SYNC_TICK_SECONDS: "1",
     },
   },
 });

@@ -11,6 +11,7 @@ const LINKS = [
   { href: "/history", label: "History", permission: "fleet:read" },
   { href: "/groups", label: "Groups & channels", permission: "fleet:read" },
   { href: "/releases", label: "Releases", permission: "fleet:read" },
+  { href: "/sync", label: "Release sync", permission: "fleet:read" },
   { href: "/rollouts", label: "Rollouts", permission: "fleet:read" },
   { href: "/pins", label: "Pins", permission: "fleet:read" },
   { href: "/reboots", label: "Reboot slots", permission: "fleet:read" },

@@ -19,6 +19,8 @@ export const LOCK_KEYS = {
   rolloutEngine: 7_201_604_105,
   /** Creating the first admin: exactly one, however many processes start (db/queries/users.ts). */
   firstAdmin: 7_201_604_106,
+  /** Release sync: claiming due sources and applying an import, one process at a time (db/queries/sync.ts). */
+  releaseSync: 7_201_604_107,
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;

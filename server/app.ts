@@ -16,6 +16,10 @@ import { PolicyCache } from "./policy-cache";
 import { startRolloutEngine } from "./rollout-engine";
 import { startWebhookDispatcher } from "./webhook-dispatcher";
 import { registerFleetMetrics } from "./fleet-metrics";
+import { servePayload } from "./payload-http";
+import { syncConfig } from "./sync-config";
+import { startReleaseSync } from "./release-sync";
+import { PAYLOAD_PREFIX } from "@/lib/sync/mirror-paths";
 
 export interface RunningServer {
   url: string;
@@ -67,6 +71,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
   const metrics = createMetrics(() => hostsByState(database.db));
   registerFleetMetrics(metrics.registry, database.db);
+  const sync = syncConfig(env, env.FLOTILLA_PUBLIC_URL ?? "");
   const retention = startRetentionJob(database.db, env.FLOTILLA_HISTORY_RETENTION_DAYS);
   // PGlite has one connection, so one batch at a time. On Postgres two: one batch commits
   // (waits for its WAL flush) while the next runs. More writers made smaller batches that cost
@@ -102,6 +107,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
     if (agentRouter(req, res, pathname)) return;
+    if (pathname.startsWith(PAYLOAD_PREFIX)) {
+      servePayload(req, res, pathname, sync.mirrorDir).catch((err: unknown) => {
+        log.error({ err }, "payload request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     const badPath = malformedPath(pathname);
     if (badPath) {
       req.resume();
@@ -141,6 +153,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   await bootstrapAdmin(database.db, env, env.FLOTILLA_PUBLIC_URL ?? url);
   const stopEngine = startRolloutEngine(database.db, env.FLOTILLA_ROLLOUT_TICK_SECONDS * 1000, () => policy.invalidate());
   const webhooks = startWebhookDispatcher(database.db, { publicUrl: env.FLOTILLA_PUBLIC_URL, intervalMs: env.FLOTILLA_WEBHOOK_TICK_SECONDS * 1000 });
+  const stopSync = startReleaseSync(database.db, env.FLOTILLA_SYNC_TICK_SECONDS * 1000, syncConfig(env, url), () => policy.invalidate());
   log.info({ url, ui: opts.ui }, "Flotilla listening");
 
   return {
@@ -149,6 +162,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     async close() {
       await stopEngine();
       await webhooks.stop();
+      await stopSync();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -28,6 +28,7 @@ function offerOf(d: UpdateDecision): OmahaOffer | null {
     sizeBytes: r.sizeBytes,
     sha1Base64: r.sha1Base64,
     sha256Base64: r.sha256Base64,
+    extensions: r.extensionPayloads ?? [],
   };
 }
 

@@ -37,7 +37,7 @@ export function ChannelCard({ channel, releases }: { channel: Channel; releases:
   const canWrite = useCan("fleet:write");
   const setTarget = useSetChannelTarget();
   const pause = usePauseChannel();
-  const own = releases.filter((r) => r.channelId === channel.id);
+  const own = releases.filter((r) => (r.channelIds ?? [r.channelId]).includes(channel.id));
   const versions = [...new Map(own.map((r) => [r.version, r])).values()];
   const target = releases.find((r) => r.id === channel.targetReleaseId);
   const [form, setForm] = useState({ releaseId: channel.targetReleaseId ?? "", minutes: "0" });

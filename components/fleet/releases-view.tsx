@@ -7,6 +7,7 @@ import { releasesQuery, useCreateRelease, useImportReleases, useRecallRelease } 
 import { channelsQuery } from "../queries/fleet";
 import { useCan } from "../session-context";
 import { DataTable } from "../ui/data-table";
+import { MirrorButton, PromoteButton } from "./release-actions";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
 const EMPTY = { osFamily: "flatcar", channelId: "", version: "", arch: "amd64", payloadUrl: "", payloadName: "flatcar_production_update.gz", sizeBytes: "", sha1Base64: "", sha256Base64: "", ostreeChecksum: "" };
@@ -163,12 +164,17 @@ export function ReleasesView() {
               <tr key={r.id}>
                 <td className="px-3 py-1.5 font-medium tabular-nums">{r.version}</td>
                 <td>{r.osFamily}</td>
-                <td>{r.channelId}</td>
+                <td>{(r.channelIds ?? [r.channelId]).join(", ")}</td>
                 <td>{r.arch}</td>
-                <td className="max-w-md truncate font-mono text-xs text-slate-500">{r.ostreeChecksum ?? `${r.payloadUrl ?? ""}${r.payloadName ?? ""} (${(r.sizeBytes ?? 0).toLocaleString()} B)`}</td>
+                <td className="max-w-md font-mono text-xs text-slate-500">
+                  <span className="block truncate">{r.ostreeChecksum ?? `${r.payloadUrl ?? ""}${r.payloadName ?? ""} (${(r.sizeBytes ?? 0).toLocaleString()} B)`}</span>
+                  {r.extensionPayloads?.length ? <span className="block truncate">extensions: {r.extensionPayloads.map((e) => `${e.name} (${e.sizeBytes.toLocaleString()} B)`).join(", ")}</span> : null}
+                </td>
                 <td className="text-xs">
                   {[r.barrier ? "barrier" : "", r.deadend ? "dead end" : "", r.recalled ? `recalled: ${r.recalled}` : ""].filter(Boolean).join(", ")}
                   {canWrite && !r.recalled ? <RecallButton id={r.id} version={r.version} /> : null}
+                  {canWrite && !r.recalled ? <PromoteButton release={r} /> : null}
+                  {canWrite && !r.recalled ? <MirrorButton release={r} /> : null}
                 </td>
               </tr>
             ))}

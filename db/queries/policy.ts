@@ -2,6 +2,7 @@ import { gt, isNull, or } from "drizzle-orm";
 import type { Db } from "../client";
 import { GroupPolicySchema, type MaintenanceWindows } from "@/lib/rollout/policy-schema";
 import { channels, groups, pins, releases } from "../schema/fleet";
+import { releaseChannels } from "../schema/catalog";
 import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo, type UpdateLimits } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
 import { loadRolloutInfos } from "./rollouts";
@@ -11,20 +12,25 @@ import { loadRolloutInfos } from "./rollouts";
  * hundreds, not millions, so the agent endpoints keep the whole snapshot in memory.
  */
 export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
-  const [g, c, r, pinRows, rolloutInfos] = await Promise.all([
+  const [g, c, r, pinRows, rolloutInfos, links] = await Promise.all([
     db.select({ id: groups.id, channelId: groups.channelId, policy: groups.policy, requiresApproval: groups.requiresApproval, approvalsRequired: groups.approvalsRequired, labelSelector: groups.labelSelector }).from(groups),
     db.select().from(channels),
     db.select().from(releases),
     // Host pins can number in the hundred thousands (bulk pins); a Map of them is still small.
     db.select().from(pins).where(or(isNull(pins.expiresAt), gt(pins.expiresAt, new Date()))),
     loadRolloutInfos(db),
+    db.select({ releaseId: releaseChannels.releaseId, channelId: releaseChannels.channelId }).from(releaseChannels),
   ]);
+  // A release is listed under its own channel and under every channel it was promoted to.
+  const promoted = new Map<string, string[]>();
+  for (const l of links) promoted.set(l.releaseId, [...(promoted.get(l.releaseId) ?? []), l.channelId]);
   const pinOf = (x: (typeof pinRows)[number]): PinInfo => ({ id: x.id, scope: x.scope, targetId: x.targetId, version: x.version, reason: x.reason, owner: x.owner, expiresAt: x.expiresAt, allowDowngrade: x.allowDowngrade });
   const byKey = new Map<string, ReleaseInfo[]>();
   const rel: ReleaseInfo[] = r.map((x) => ({
     id: x.id,
     osFamily: x.osFamily,
     channelId: x.channelId,
+    channelIds: [...new Set([...(x.channelId ? [x.channelId] : []), ...(promoted.get(x.id) ?? [])])],
     version: x.version,
     arch: x.arch,
     payloadUrl: x.payloadUrl,
@@ -38,11 +44,13 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     deadend: x.deadend,
     deadendReason: x.deadendReason,
     recalled: x.recalledAt ? (x.recallReason ?? "recalled") : null,
+    extensionPayloads: x.extensionPayloads.map((e) => ({ name: e.name, sizeBytes: e.sizeBytes, sha1Base64: e.sha1Base64, sha256Base64: e.sha256Base64 })),
   }));
   for (const x of rel) {
-    if (!x.channelId) continue;
-    const k = channelArchKey(x.channelId, x.arch);
-    byKey.set(k, [...(byKey.get(k) ?? []), x]);
+    for (const channelId of x.channelIds ?? []) {
+      const k = channelArchKey(channelId, x.arch);
+      byKey.set(k, [...(byKey.get(k) ?? []), x]);
+    }
   }
   for (const list of byKey.values()) list.sort((a, b) => compareVersions(a.version, b.version));
   return {

@@ -1,31 +1,66 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { channels, releases } from "../schema/fleet";
+import { releaseChannels } from "../schema/catalog";
 import { appendAudit, type Actor } from "./audit";
 import { rolloutsForChannelTarget, stopRolloutsOfRecalledRelease } from "./rollouts";
 import { DEFAULT_RECALL_ROLLOUT_POLICY, type RecallRolloutPolicy } from "@/lib/rollout/rollout";
 import { AppError, assertUnchanged } from "@/lib/errors";
-import type { NewRelease } from "@/lib/operator/release-schemas";
+import { extensionUrl, type NewRelease } from "@/lib/operator/release-schemas";
 
 export type ReleaseRow = typeof releases.$inferSelect;
 
-export async function listReleases(db: Db, filter: { channelId?: string; osFamily?: string } = {}) {
-  return db
-    .select()
-    .from(releases)
-    .where(and(filter.channelId ? eq(releases.channelId, filter.channelId) : undefined, filter.osFamily ? eq(releases.osFamily, filter.osFamily as ReleaseRow["osFamily"]) : undefined))
-    .orderBy(asc(releases.channelId), desc(releases.createdAt))
-    .limit(1000);
+/** A release with every channel that offers it (the one it was published on first). */
+export type CatalogRelease = ReleaseRow & { channelIds: string[] };
+
+/** The channels offering each release: its own plus those it was promoted to. */
+export async function channelsOfReleases(db: Db, rows: readonly ReleaseRow[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(rows.map((r) => [r.id, r.channelId ? [r.channelId] : []]));
+  if (!rows.length) return out;
+  const links = await db
+    .select({ releaseId: releaseChannels.releaseId, channelId: releaseChannels.channelId })
+    .from(releaseChannels)
+    .where(inArray(releaseChannels.releaseId, rows.map((r) => r.id)))
+    .orderBy(asc(releaseChannels.addedAt));
+  for (const l of links) {
+    const list = out.get(l.releaseId);
+    if (list && !list.includes(l.channelId)) list.push(l.channelId);
+  }
+  return out;
 }
 
-async function checkChannel(tx: Db, r: NewRelease, path: string) {
+export async function listReleases(db: Db, filter: { channelId?: string; osFamily?: string } = {}): Promise<CatalogRelease[]> {
+  const inChannel = filter.channelId
+    ? or(eq(releases.channelId, filter.channelId), sql`exists (select 1 from ${releaseChannels} rc where rc.release_id = ${releases.id} and rc.channel_id = ${filter.channelId})`)
+    : undefined;
+  const rows = await db
+    .select()
+    .from(releases)
+    .where(and(inChannel, filter.osFamily ? eq(releases.osFamily, filter.osFamily as ReleaseRow["osFamily"]) : undefined))
+    .orderBy(asc(releases.channelId), desc(releases.createdAt))
+    .limit(1000);
+  const chans = await channelsOfReleases(db, rows);
+  return rows.map((r) => ({ ...r, channelIds: chans.get(r.id) ?? [] }));
+}
+
+/** Whether a channel offers a release (published there or promoted to it). */
+export async function releaseInChannel(db: Db, rel: ReleaseRow, channelId: string): Promise<boolean> {
+  if (rel.channelId === channelId) return true;
+  const [link] = await db.select({ id: releaseChannels.releaseId }).from(releaseChannels).where(and(eq(releaseChannels.releaseId, rel.id), eq(releaseChannels.channelId, channelId)));
+  return Boolean(link);
+}
+
+async function checkChannel(tx: Db, r: ReleaseInput, path: string) {
   const [ch] = await tx.select({ osFamily: channels.osFamily }).from(channels).where(eq(channels.id, r.channelId));
   if (!ch) throw new AppError("bad_request", `invalid request: ${path}channelId: no such channel`, [{ path: `${path}channelId`, message: "no such channel" }]);
   if (ch.osFamily !== r.osFamily) throw new AppError("bad_request", `invalid request: ${path}osFamily: channel ${r.channelId} is ${ch.osFamily}`, [{ path: `${path}osFamily`, message: `channel is ${ch.osFamily}` }]);
 }
 
 /** Adds releases (one, or an imported file's worth) in one transaction; duplicates are refused. */
-export async function createReleases(db: Db, actor: Actor, input: NewRelease[], action: "release.create" | "release.import"): Promise<ReleaseRow[]> {
+/** A release to add; extension payloads are optional (callers built before they existed). */
+export type ReleaseInput = Omit<NewRelease, "extensionPayloads"> & { extensionPayloads?: NewRelease["extensionPayloads"] };
+
+export async function createReleases(db: Db, actor: Actor, input: ReleaseInput[], action: "release.create" | "release.import"): Promise<ReleaseRow[]> {
   return db.transaction(async (tx) => {
     const created: ReleaseRow[] = [];
     for (const [i, r] of input.entries()) {
@@ -35,8 +70,10 @@ export async function createReleases(db: Db, actor: Actor, input: NewRelease[], 
         .select({ id: releases.id })
         .from(releases)
         .where(and(eq(releases.osFamily, r.osFamily), eq(releases.version, r.version), eq(releases.arch, r.arch)));
-      if (dup) throw new AppError("conflict", `${r.osFamily} ${r.version} ${r.arch} is already in the catalog`, [{ path: `${path}version`, message: "already exists" }]);
-      const [row] = await tx.insert(releases).values(r).returning();
+      if (dup) throw new AppError("conflict", `${r.osFamily} ${r.version} ${r.arch} is already in the catalog; promote it to add it to another channel`, [{ path: `${path}version`, message: "already exists" }]);
+      const extensionPayloads = (r.extensionPayloads ?? []).map((e) => ({ ...e, url: e.url ?? extensionUrl(r.payloadUrl ?? "", e.name) }));
+      const [row] = await tx.insert(releases).values({ ...r, extensionPayloads }).returning();
+      await tx.insert(releaseChannels).values({ releaseId: row!.id, channelId: r.channelId, addedBy: "published" });
       created.push(row!);
     }
     await appendAudit(tx, actor, {
@@ -74,7 +111,7 @@ export async function setChannelTarget(
     const [previous] = before.targetReleaseId ? await tx.select({ version: releases.version }).from(releases).where(eq(releases.id, before.targetReleaseId)) : [];
     if (input.releaseId) {
       const [rel] = await tx.select().from(releases).where(eq(releases.id, input.releaseId));
-      if (!rel || rel.channelId !== channelId) throw new AppError("bad_request", "invalid request: releaseId: not a release of this channel", [{ path: "releaseId", message: "not a release of this channel" }]);
+      if (!rel || !(await releaseInChannel(tx, rel, channelId))) throw new AppError("bad_request", "invalid request: releaseId: not a release of this channel", [{ path: "releaseId", message: "not a release of this channel" }]);
       version = rel.version;
     }
     const [after] = await tx
@@ -144,5 +181,34 @@ export async function recallRelease(db: Db, actor: Actor, id: string, reason: st
       reason,
     });
     return { recalled: recalled.length, rollouts: stopped };
+  });
+}
+
+/**
+ * Promotes a release to another channel of its family (alpha → beta → stable): the same build,
+ * now offered there too. Audited with the reason; a recalled release or a channel that already
+ * offers it is refused.
+ */
+export async function promoteRelease(db: Db, actor: Actor, releaseId: string, input: { channelId: string; reason: string }, addedBy = actor.email) {
+  return db.transaction(async (tx) => {
+    const [rel] = await tx.select().from(releases).where(eq(releases.id, releaseId)).for("update");
+    if (!rel) throw new AppError("not_found", "no such release");
+    const [ch] = await tx.select({ osFamily: channels.osFamily }).from(channels).where(eq(channels.id, input.channelId));
+    if (!ch) throw new AppError("bad_request", "invalid request: channelId: no such channel", [{ path: "channelId", message: "no such channel" }]);
+    if (ch.osFamily !== rel.osFamily) throw new AppError("bad_request", `invalid request: channelId: channel ${input.channelId} is ${ch.osFamily}, the release is ${rel.osFamily}`, [{ path: "channelId", message: `channel is ${ch.osFamily}` }]);
+    if (rel.recalledAt) throw new AppError("conflict", `${rel.version} is recalled and cannot be promoted`);
+    const before = (await channelsOfReleases(tx, [rel])).get(rel.id) ?? [];
+    if (before.includes(input.channelId)) throw new AppError("conflict", `${rel.version} (${rel.arch}) is already in channel ${input.channelId}`);
+    await tx.insert(releaseChannels).values({ releaseId: rel.id, channelId: input.channelId, addedBy });
+    const after = [...before, input.channelId];
+    await appendAudit(tx, actor, {
+      action: "release.promote",
+      targetType: "release",
+      targetId: rel.id,
+      before: { version: rel.version, arch: rel.arch, channels: before },
+      after: { version: rel.version, arch: rel.arch, channels: after },
+      reason: input.reason || null,
+    });
+    return { ...rel, channelIds: after };
   });
 }

@@ -7,3 +7,4 @@ export * from "./approvals";
 export * from "./rollouts";
 export * from "./history";
 export * from "./webhooks";
+export * from "./catalog";

@@ -33,6 +33,17 @@ const EnvSchema = z.object({
   FLOTILLA_ROLLOUT_TICK_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
   // How often this process sends due webhook deliveries (0: not in this process).
   FLOTILLA_WEBHOOK_TICK_SECONDS: z.coerce.number().min(0).max(3_600).default(1),
+  // Release sync: how often this process looks for due sync sources (0 turns it off here). The
+  // sources themselves are off until an operator enables one (Flotilla never calls out unasked).
+  FLOTILLA_SYNC_TICK_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
+  // First retry after a failed sync run; it doubles with each failure, up to the source's interval.
+  FLOTILLA_SYNC_RETRY_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
+  // How long one upstream request may take (metadata; payload downloads get 60× this).
+  FLOTILLA_SYNC_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3_600).default(30),
+  // Where mirrored payloads are stored (default: <FLOTILLA_DATA_DIR>/payloads).
+  FLOTILLA_MIRROR_DIR: optionalString,
+  // The URL hosts reach Flotilla at, for mirrored payload URLs (default: FLOTILLA_PUBLIC_URL).
+  FLOTILLA_MIRROR_BASE_URL: optionalString.pipe(z.url().optional()),
   FLOTILLA_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
   FLOTILLA_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   FLOTILLA_TRUST_PROXY: z

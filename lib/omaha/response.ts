@@ -9,6 +9,15 @@ export interface OmahaOffer {
   sizeBytes: number;
   sha1Base64: string;
   sha256Base64: string;
+  /** Extension packages listed after the main payload (OEM / sysext images). */
+  extensions?: readonly OmahaExtraPackage[];
+}
+
+export interface OmahaExtraPackage {
+  name: string;
+  sizeBytes: number;
+  sha1Base64: string;
+  sha256Base64: string;
 }
 
 export interface OmahaAppAnswer {
@@ -46,9 +55,25 @@ function updateCheck(offer: OmahaOffer | null): string {
   if (!offer) return `<updatecheck status="noupdate"></updatecheck>`;
   return (
     `<updatecheck status="ok"><urls><url codebase="${esc(offer.codebase)}"></url></urls>` +
-    `<manifest version="${esc(offer.version)}"><packages><package name="${esc(offer.packageName)}" hash="${esc(offer.sha1Base64)}" size="${offer.sizeBytes}" required="true"></package></packages>` +
+    `<manifest version="${esc(offer.version)}"><packages><package name="${esc(offer.packageName)}" hash="${esc(offer.sha1Base64)}" size="${offer.sizeBytes}" required="true"></package>${extraPackages(offer.extensions ?? [])}</packages>` +
     `<actions><action event="postinstall" sha256="${esc(offer.sha256Base64)}" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck>`
   );
+}
+
+/**
+ * Extension packages as Nebraska lists a package's extra files (backend/pkg/omaha/omaha.go,
+ * addPackageToManifest): after the main package, with `hash` (base64 SHA-1) and `hash_sha256`.
+ * update_engine reads only the first package (omaha_request_action.cc, ParsePackage: "We only
+ * care about the first package"), so these never change what it installs. `hash_sha256` is hex:
+ * Nebraska's syncer compares it with the hex digest of the download (syncer.go, downloadPackage).
+ */
+function extraPackages(extra: readonly OmahaExtraPackage[]): string {
+  let out = "";
+  for (const e of extra) {
+    const hex = Buffer.from(e.sha256Base64, "base64").toString("hex");
+    out += `<package name="${esc(e.name)}" hash="${esc(e.sha1Base64)}" hash_sha256="${hex}" size="${e.sizeBytes}" required="false"></package>`;
+  }
+  return out;
 }
 
 /** An Omaha-shaped refusal for an unknown application id. */

@@ -16,9 +16,10 @@ import {
   VoteSchema,
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
-import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleasePromoteSchema, ReleaseSlotSchema } from "./release-schemas";
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
+import { NewSyncSourceSchema, SyncSourcePatchSchema } from "./sync-schemas";
 import { ROLLOUT_STATUS_VALUES } from "../rollout/rollout";
 import { NewWebhookSchema, WebhookPatchSchema } from "../webhooks/schemas";
 
@@ -155,6 +156,23 @@ export function openApiDocument(): JsonSchema {
       },
       "/api/v1/releases/{id}/recall": {
         post: op({ summary: "Recall a release everywhere (reason required); its live rollouts end, or pause with rollouts=pause", permission: "fleet:write", params: [idParam], body: { type: "object", properties: { reason: str, rollouts: { type: "string", enum: ["end", "pause"] } }, required: ["reason"] } }),
+      },
+      "/api/v1/releases/{id}/promote": {
+        post: op({ summary: "Offer a release in another channel of its family (alpha → beta → stable)", permission: "fleet:write", params: [idParam], body: schemaOf(ReleasePromoteSchema) }),
+      },
+      "/api/v1/releases/{id}/mirror": {
+        post: op({ summary: "Mirror a Flatcar release: download payload and extensions, verify every hash, serve them from Flotilla", permission: "fleet:write", params: [idParam] }),
+      },
+      "/api/v1/sync-sources": {
+        get: op({ summary: "Release sync sources with their state (last and next run, what was added, errors)", permission: "fleet:read" }),
+        post: op({ summary: "Add a sync source for a channel and arch (off unless enabled)", permission: "fleet:write", body: schemaOf(NewSyncSourceSchema), ok: 201 }),
+      },
+      "/api/v1/sync-sources/{id}": {
+        patch: op({ summary: "Change a sync source (enable, interval, upstream, mirroring)", permission: "fleet:write", params: [idParam], body: schemaOf(SyncSourcePatchSchema) }),
+        delete: op({ summary: "Remove a sync source (its releases stay)", permission: "fleet:write", params: [idParam] }),
+      },
+      "/api/v1/sync-sources/{id}/run": {
+        post: op({ summary: "Run a sync source now and answer what it did", permission: "fleet:write", params: [idParam] }),
       },
       "/api/v1/releases/import": { post: op({ summary: "Import releases from a JSON file (all or nothing)", permission: "fleet:write", body: schemaOf(ReleaseImportSchema), ok: 201 }) },
       "/api/v1/pins": {

@@ -8,6 +8,20 @@ const base64 = (bytes: number) =>
     .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64")
     .refine((s) => Math.floor((s.length * 3) / 4) - (s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0) === bytes, `must be a base64 ${bytes * 8}-bit digest`);
 
+/**
+ * An extra package of a Flatcar release (OEM or system extension image), listed in the Omaha
+ * manifest after the main payload. Omaha has one codebase per answer, so an extension is served
+ * from the main payload's base URL; `url` is where it is (upstream or mirrored).
+ */
+export const ExtensionPayloadSchema = z.object({
+  name: z.string().min(1).max(256).regex(/^[^/\s]+$/, "a file name, no slashes"),
+  url: z.url().max(2048).optional(),
+  sizeBytes: z.number().int().positive(),
+  sha1Base64: base64(20),
+  sha256Base64: base64(32),
+});
+export type ExtensionPayloadInput = z.output<typeof ExtensionPayloadSchema>;
+
 /** A release in the catalog: Flatcar needs a payload (URL, name, size, SHA-1, SHA-256), FCOS an OSTree checksum. */
 export const NewReleaseSchema = z
   .object({
@@ -21,6 +35,7 @@ export const NewReleaseSchema = z
     sha1Base64: base64(20).nullish(),
     sha256Base64: base64(32).nullish(),
     ostreeChecksum: z.string().regex(/^[0-9a-f]{64}$/, "must be a 64-hex OSTree commit").nullish(),
+    extensionPayloads: z.array(ExtensionPayloadSchema).max(64).default([]),
     barrier: z.boolean().default(false),
     barrierReason: z.string().max(500).nullish(),
     deadend: z.boolean().default(false),
@@ -33,9 +48,30 @@ export const NewReleaseSchema = z
         if (r[k] === undefined || r[k] === null) ctx.addIssue({ code: "custom", path: [k], message: "required for a Flatcar release" });
       }
     }
+    if (r.extensionPayloads.length && r.osFamily !== "flatcar") ctx.addIssue({ code: "custom", path: ["extensionPayloads"], message: "only Flatcar releases carry extension payloads" });
+    const names = new Set<string>(r.payloadName ? [r.payloadName] : []);
+    for (const [i, e] of r.extensionPayloads.entries()) {
+      if (names.has(e.name)) ctx.addIssue({ code: "custom", path: ["extensionPayloads", i, "name"], message: "each package needs its own name" });
+      names.add(e.name);
+      // update_engine and Flatcar's postinstall fetch every package from the one codebase.
+      if (e.url && r.payloadUrl && e.url !== extensionUrl(r.payloadUrl, e.name)) {
+        ctx.addIssue({ code: "custom", path: ["extensionPayloads", i, "url"], message: `must be ${extensionUrl(r.payloadUrl, e.name)} (Omaha serves every package from the payload's base URL)` });
+      }
+    }
     if (r.osFamily === "fcos" && !r.ostreeChecksum) ctx.addIssue({ code: "custom", path: ["ostreeChecksum"], message: "required for a Fedora CoreOS release" });
   });
 export type NewRelease = z.output<typeof NewReleaseSchema>;
+
+/** Where a package of a release lives: the payload's base URL (a directory) plus its name. */
+export function extensionUrl(payloadUrl: string, name: string): string {
+  return `${payloadUrl.endsWith("/") ? payloadUrl : `${payloadUrl}/`}${encodeURIComponent(name)}`;
+}
+
+/** Promote a release to another channel of its family (alpha → beta → stable). */
+export const ReleasePromoteSchema = z.object({
+  channelId: z.string().min(1).max(64).regex(GROUP_NAME),
+  reason: z.string().trim().max(500).default(""),
+});
 
 export const ReleaseImportSchema = z.object({ releases: z.array(NewReleaseSchema).min(1).max(1000) });
 

@@ -56,11 +56,18 @@ export function demoFlatcarRelease(version: string, arch: string): NewRelease {
     sizeBytes,
     sha1Base64: digest("sha1", payload).toString("base64"),
     sha256Base64: digest("sha256", payload).toString("base64"),
+    extensionPayloads: DEMO_EXTENSIONS.map((name) => {
+      const file = `${name} ${arch}-usr ${version}`;
+      return { name, sizeBytes: 1_000_000 + (digest("sha256", `size ${file}`).readUInt32BE(0) % 40_000_000), sha1Base64: digest("sha1", file).toString("base64"), sha256Base64: digest("sha256", file).toString("base64") };
+    }),
     barrier: false,
     deadend: false,
     notes: NOTES,
   };
 }
+
+/** Extension packages each demo Flatcar release carries, named as Flatcar names them (OEM and sysext images). */
+export const DEMO_EXTENSIONS = ["oem-qemu.gz", "flatcar-podman.gz"] as const;
 
 /** An FCOS release whose OSTree checksum is the one the simulated Zincati boots. */
 export function demoFcosRelease(version: string, arch: string): NewRelease {
@@ -70,6 +77,7 @@ export function demoFcosRelease(version: string, arch: string): NewRelease {
     version,
     arch,
     ostreeChecksum: fcosChecksum(version, fcosBasearch(arch)),
+    extensionPayloads: [],
     barrier: false,
     deadend: false,
     notes: NOTES,

@@ -112,7 +112,7 @@ export function omahaRequest(profile: HostProfile, s: OmahaHostState): SimReques
 }
 
 /** What update_engine takes from an answer. */
-export type OmahaAnswer = { kind: "noupdate" } | { kind: "update"; version: string } | { kind: "ack" } | { kind: "invalid"; reason: string };
+export type OmahaAnswer = { kind: "noupdate" } | { kind: "update"; version: string; extensions?: string[] } | { kind: "ack" } | { kind: "invalid"; reason: string };
 
 function tagAttrs(xml: string, tag: string): Map<string, string> | null {
   const m = new RegExp(`<${tag}\\b([^>]*?)/?>`).exec(xml);
@@ -148,7 +148,15 @@ export function parseOmahaResponse(xml: string, checked: boolean): OmahaAnswer {
   if (!version) return { kind: "invalid", reason: "offer without manifest@version" };
   if (!pkg?.get("name") || !(size > 0)) return { kind: "invalid", reason: "offer without package name and size" };
   if (!postinstall || !/\bsha256="[^"]+"/.test(postinstall)) return { kind: "invalid", reason: "offer without postinstall sha256" };
-  return { kind: "update", version };
+  // Extension packages follow the main one; Flatcar's postinstall fetches each by name from the
+  // same codebase, so each needs a name, a size and both hashes (Nebraska's omaha.go lists them so).
+  const extensions: string[] = [];
+  for (const m of [...xml.matchAll(/<package\b([^>]*?)\/?>/g)].slice(1)) {
+    const a = new Map([...m[1]!.matchAll(/([A-Za-z_:][\w:.-]*)\s*=\s*"([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
+    if (!a.get("name") || !(Number(a.get("size")) > 0) || !a.get("hash") || !/^[0-9a-f]{64}$/.test(a.get("hash_sha256") ?? "")) return { kind: "invalid", reason: "extension package without name, size or hashes" };
+    extensions.push(a.get("name")!);
+  }
+  return { kind: "update", version, ...(extensions.length ? { extensions } : {}) };
 }
 
 // failRate is split evenly between download and boot; conditional chances so that a whole

@@ -2,7 +2,7 @@ import { compareVersions } from "./version";
 import { holdFromWindow, holdText, type Hold } from "../rollout/hold-reasons";
 import { isInWindow } from "../rollout/windows";
 import { hostRank, withinCutoff } from "../rollout/phases";
-import { activePin, releaseFor, type ChannelInfo, type PolicySnapshot, type ReleaseInfo, type RolloutInfo } from "./policy";
+import { activePin, releaseFor, releaseInChannel, type ChannelInfo, type PolicySnapshot, type ReleaseInfo, type RolloutInfo } from "./policy";
 
 export type HoldReason =
   | "no_channel"
@@ -155,7 +155,7 @@ function lastGoodBelow(p: PolicySnapshot, channel: ChannelInfo, version: string,
   let best: ReleaseInfo | null = null;
   for (const r of p.releases.values()) {
     if (r.osFamily !== channel.osFamily || r.arch !== arch || r.recalled) continue;
-    if (r.channelId !== channel.id && r.channelId !== null) continue;
+    if (!releaseInChannel(r, channel.id) && r.channelId !== null) continue;
     if (compareVersions(r.version, version) >= 0) continue;
     if (!best || compareVersions(r.version, best.version) > 0) best = r;
   }

@@ -23,6 +23,17 @@ export interface ReleaseInfo {
   deadendReason: string | null;
   /** Recall reason when the release was recalled, else null. */
   recalled: string | null;
+  /** Every channel offering the release (published there or promoted); absent = `channelId` only. */
+  channelIds?: readonly string[];
+  /** Flatcar extension packages offered beside the main payload (none when absent). */
+  extensionPayloads?: readonly ExtensionPackageInfo[];
+}
+
+export interface ExtensionPackageInfo {
+  name: string;
+  sizeBytes: number;
+  sha1Base64: string;
+  sha256Base64: string;
 }
 
 export interface ChannelInfo {
@@ -96,6 +107,11 @@ export interface PolicySnapshot {
   rollouts: Map<string, RolloutInfo>;
   /** Window state per group and minute, filled lazily: the check costs ~0.1 ms, a check-in far less. */
   windowMemo?: Map<string, { minute: number; state: WindowState }>;
+}
+
+/** Whether a channel offers a release: the channel it was published on, or one it was promoted to. */
+export function releaseInChannel(r: ReleaseInfo, channelId: string): boolean {
+  return r.channelIds ? r.channelIds.includes(channelId) : r.channelId === channelId;
 }
 
 export function channelArchKey(channelId: string, arch: string): string {
