@@ -3,6 +3,7 @@ import { compileConfig } from "./compile";
 import { assignmentValues, configTraits, renderForAssignment } from "./assignment-render";
 import { findSecrets, REDACTED, redactIgnitionText } from "./redact";
 import { malformedPlaceholders, placeholders, placeValue, renderVariables, withSampleValues } from "./render";
+import { servingNotes } from "./serving-notes";
 import { normalizeMac, parseMac, selectAssignment, selectorsFromQuery } from "./select";
 
 describe("selectors", () => {
@@ -178,5 +179,26 @@ describe("redaction", () => {
     expect(out).toContain("ssh-ed25519 AAA");
     expect(out.split(REDACTED).length - 1).toBe(4);
     expect(redactIgnitionText("not json")).toBe("not json");
+  });
+});
+
+describe("editor notes on how a config is served", () => {
+  it("warns at each secret's line, names the variables, and flags non-variables", () => {
+    const source = '{\n  "ignition": { "version": "3.3.0" },\n  "passwd": { "users": [\n    { "name": "core", "passwordHash": "$6$x" }\n  ] },\n  "storage": { "files": [{ "path": "/etc/h", "contents": { "source": "data:,{{hostname}}" } }] },\n  "systemd": { "units": [{ "name": "a.service", "contents": "[Service]\\nExecStart=/bin/echo {{Not A Var}}\\n" }] }\n}\n';
+    const notes = servingNotes("ignition", source, compileConfig("ignition", source));
+    expect(notes.secrets).toEqual(["password hash"]);
+    expect(notes.variables).toEqual(["hostname"]);
+    expect(notes.warnings).toEqual([
+      expect.objectContaining({ path: "$.passwd.users.0.passwordHash", line: 4, message: expect.stringMatching(/capability URL/) }),
+      expect.objectContaining({ line: 6, message: expect.stringMatching(/^uses variables hostname/) }),
+      expect.objectContaining({ line: 7, message: expect.stringMatching(/\{\{Not A Var\}\} is not a variable/) }),
+    ]);
+  });
+
+  it("says nothing for a plain config, and works on Butane's translation", () => {
+    const plain = '{"ignition":{"version":"3.3.0"}}';
+    expect(servingNotes("ignition", plain, compileConfig("ignition", plain)).warnings).toEqual([]);
+    const butane = "variant: fcos\nversion: 1.4.0\npasswd:\n  users:\n    - name: core\n      password_hash: $6$x\n";
+    expect(servingNotes("butane", butane, compileConfig("butane", butane)).secrets).toEqual(["password hash"]);
   });
 });
