@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { assignmentByToken, capabilityPath, getConfigVersion, listAssignments, listConfigs, recordFetch, servedVersion, type AssignmentRow } from "@/db/queries/ignition";
+import { assignmentByToken, capabilityPath, getConfigVersion, listAssignments, listConfigs, recordFetch, servedVersion, type AssignmentRow, type ConfigVersionRow } from "@/db/queries/ignition";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { configTraits, renderForAssignment } from "@/lib/ignition/assignment-render";
 import { sha512Hex } from "@/lib/ignition/hash";
@@ -52,9 +52,9 @@ interface Serve {
  * so the bytes are exactly those whose hash the UI shows for it. A rendering that cannot be
  * served (an assignment older than these checks, say) answers 422 and is logged.
  */
-async function serveVersion(s: Serve, a: AssignmentRow | null, configId: string, version: number | null): Promise<void> {
+async function serveVersion(s: Serve, a: AssignmentRow | null, configId: string, version: number | null, loaded?: ConfigVersionRow | null): Promise<void> {
   const db = s.deps.database.db;
-  const row = version === null ? null : await getConfigVersion(db, configId, version);
+  const row = loaded !== undefined ? loaded : version === null ? null : await getConfigVersion(db, configId, version);
   if (!row?.rendered || row.draft) {
     // Publishing later can fix it, retrying cannot: the host stops with "resource not found".
     logger().warn({ assignment: a?.name, config: configId, version }, "Ignition fetch for a version that cannot be served");
@@ -87,7 +87,7 @@ export async function handleIgnitionSelect(req: IncomingMessage, res: ServerResp
   if (row?.rendered && configTraits(row.rendered).secrets.length > 0) {
     return notFound(res, "this config is served only through its assignment's capability URL");
   }
-  await serveVersion({ req, res, deps, sel, shownUrl: url.pathname + url.search }, chosen, chosen.configId, version);
+  await serveVersion({ req, res, deps, sel, shownUrl: url.pathname + url.search }, chosen, chosen.configId, version, row);
 }
 
 const VERSION_PATH = /^\/ignition\/configs\/([a-zA-Z0-9.-]{1,64})\/(\d{1,9})\.ign$/;
@@ -108,7 +108,7 @@ export async function handleIgnitionVersion(req: IncomingMessage, res: ServerRes
   if (traits.variables.length > 0) return notFound(res, `this version needs per-host values for ${traits.variables.join(", ")}: fetch it through an assignment's URL`);
   const url = new URL(req.url ?? "/", "http://localhost");
   if (refuseUnstorable(res, url)) return;
-  await serveVersion({ req, res, deps, sel: selectorsFromQuery(url.searchParams), shownUrl: url.pathname + url.search }, null, row.configId, row.version);
+  await serveVersion({ req, res, deps, sel: selectorsFromQuery(url.searchParams), shownUrl: url.pathname + url.search }, null, row.configId, row.version, row);
 }
 
 const CAPABILITY_PATH = /^\/ignition\/a\/([A-Za-z0-9_-]{32,128})(?:\/(\d{1,9})\.ign)?$/;
@@ -132,6 +132,7 @@ export async function handleIgnitionCapability(req: IncomingMessage, res: Server
     const [config] = (await listConfigs(deps.database.db)).filter((c) => c.id === a.configId);
     version = servedVersion(a, config?.publishedVersion ?? null);
   }
-  const shown = `${capabilityPath(`[assignment:${a.name}]`, m[2] !== undefined ? version ?? undefined : undefined)}`;
+  const tag = `[assignment:${a.name}]`;
+  const shown = m[2] !== undefined ? capabilityPath(tag, Number(m[2])) : capabilityPath(tag);
   await serveVersion({ req, res, deps, sel: selectorsFromQuery(url.searchParams), shownUrl: shown }, a, a.configId, version);
 }
