@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
+import { IgnitionConfigPage } from "./pages/ignition-config-page";
 import { LoginPage } from "./pages/login-page";
 import { adminApi, BASE_URL, sendReport, uniqueMachineId, uniqueName } from "./support";
 
@@ -57,6 +58,48 @@ test("the real Ignition fetches a published config through a verified merge URL,
   const fetches = page.getByRole("region", { name: "Ignition fetches" });
   await expect(fetches.getByRole("link", { name: `${name} v1` }).first()).toBeVisible();
   await expect(fetches).toContainText(`sha512-${sha512.slice(0, 16)}`);
+});
+
+test("a templated config holding a secret: the editor warns, an assignment gives the values, and the real Ignition boots from the URL and hash the page shows", async ({ page }) => {
+  const name = uniqueName("per-host");
+  const api = await adminApi();
+  const source = JSON.stringify(
+    {
+      ignition: { version: "3.3.0" },
+      passwd: { users: [{ name: "core", passwordHash: "$6$e2e$hash" }] },
+      storage: { files: [{ path: "/etc/hostname", mode: 420, overwrite: true, contents: { source: "data:,{{hostname}}" } }] },
+    },
+    null,
+    2,
+  );
+  expect((await api.post("/api/v1/ignition/configs", { data: { id: name, format: "ignition", source, message: "first" } })).status()).toBe(201);
+  expect((await api.post(`/api/v1/ignition/configs/${name}/publish`, { data: { version: 1 } })).status()).toBe(200);
+  await api.dispose();
+
+  await new LoginPage(page).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  const config = new IgnitionConfigPage(page);
+  await config.goto(name);
+  await expect(config.note("Holds secrets")).toContainText("password hash");
+  await expect(config.note("Uses variables")).toContainText("{{hostname}}");
+  // No name+version URL is offered for it: that URL is guessable and the bytes differ per host.
+  await expect(page.getByTestId("version-1")).toContainText("holds secrets (password hash): served only through assignment URLs");
+
+  // A missing value is refused when assigning, not discovered by a booting host.
+  await config.assign({ name: `${name}-a`, selectors: "mac=52-54-00-E2-E0-01" });
+  await expect(config.assignments.getByRole("alert")).toContainText("hostname");
+  await config.assign({ name: `${name}-a`, selectors: "mac=52-54-00-E2-E0-01", variables: "hostname=edge-e2e-01" });
+  await expect(config.assignments).toContainText("mac=52:54:00:e2:e0:01");
+  const shown = await config.served(`${name}-a`);
+  expect(shown.hash).toMatch(/^sha512-[0-9a-f]{128}$/);
+
+  const source1 = shown.mergeUrl.replace("localhost", "127.0.0.1");
+  const good = await ignitionFetch({ ignition: { version: "3.3.0", config: { merge: [{ source: source1, verification: { hash: shown.hash } }] } } });
+  expect(good.ok, good.log).toBe(true);
+  expect(good.merged).toContain("data:,edge-e2e-01");
+  const boot = await fetch(shown.bootUrl.replace("localhost", "127.0.0.1"));
+  expect(boot.status).toBe(200);
+  // Guessing the name and version gets nothing.
+  expect((await fetch(`${BASE_URL.replace("localhost", "127.0.0.1")}/ignition/configs/${name}/1.ign`)).status).toBe(404);
 });
 
 test("an operator edits a config: the error is marked at its line, fixing it saves a version with a diff, and restore brings the old one back", async ({ page }) => {

@@ -14,7 +14,7 @@ import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
 import type { EnrollmentAuth } from "./enrollment-auth";
 import { handlePreReboot, handleSteadyState } from "./fleetlock-http";
-import { handleIgnitionSelect, handleIgnitionVersion } from "./ignition-http";
+import { handleIgnitionCapability, handleIgnitionSelect, handleIgnitionVersion } from "./ignition-http";
 import { handleOmaha } from "./omaha-http";
 import type { PolicyCache } from "./policy-cache";
 import { clientAddress, readBody, sendError, sendJson } from "./http-util";
@@ -44,6 +44,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   "/v1/steady-state": { POST: handleSteadyState },
   "/ignition": { GET: handleIgnitionSelect },
   "/ignition/configs": { GET: (req, res, deps) => handleIgnitionVersion(req, res, deps, new URL(req.url ?? "/", "http://localhost").pathname) },
+  "/ignition/a": { GET: (req, res, deps) => handleIgnitionCapability(req, res, deps, new URL(req.url ?? "/", "http://localhost").pathname) },
   "/healthz": { GET: handleHealth },
   "/metrics": { GET: handleMetrics },
 };
@@ -84,6 +85,8 @@ export function createAgentRouter(deps: AgentDeps) {
  */
 function routeOf(path: string, omahaToken: string | undefined): string | null {
   if (path.startsWith("/ignition/configs/")) return "/ignition/configs";
+  // One route key for every capability URL: the token never becomes a metric label.
+  if (path.startsWith("/ignition/a/")) return "/ignition/a";
   if (path === "/v1/update" || path === "/v1/update/" || path.startsWith("/v1/update/")) {
     const suffix = path.slice("/v1/update".length).replace(/^\/|\/$/g, "");
     if (omahaToken ? suffix === omahaToken : suffix === "") return "/v1/update";

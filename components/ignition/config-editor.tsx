@@ -9,6 +9,7 @@ import { EditorView } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import { useEffect, useRef } from "react";
 import { compileConfig, type ConfigFormat } from "@/lib/ignition/compile";
+import { servingNotes } from "@/lib/ignition/serving-notes";
 import { BUTANE_SNIPPETS, IGNITION_SNIPPETS } from "./snippets";
 
 function offset(doc: Text, line: number, column: number): number {
@@ -18,14 +19,16 @@ function offset(doc: Text, line: number, column: number): number {
 
 /** The validator's errors and warnings as CodeMirror diagnostics at their line and column. */
 function diagnostics(format: ConfigFormat, doc: Text): Diagnostic[] {
-  const c = compileConfig(format, doc.toString());
+  const text = doc.toString();
+  const c = compileConfig(format, text);
+  const notes = servingNotes(format, text, c);
   const toDiag = (severity: "error" | "warning") => (i: { line: number; column: number; message: string; path: string }) => {
     const from = offset(doc, i.line, i.column);
     // Underline the rest of the line from the reported column (at least one character).
     const to = Math.max(doc.lineAt(from).to, Math.min(doc.length, from + 1));
     return { from, to, severity, message: `${i.path}: ${i.message}` };
   };
-  return [...c.errors.map(toDiag("error")), ...c.warnings.map(toDiag("warning"))];
+  return [...c.errors.map(toDiag("error")), ...c.warnings.map(toDiag("warning")), ...notes.warnings.map(toDiag("warning"))];
 }
 
 /** CodeMirror 6 with JSON or YAML mode, live validation markers and task snippets. */

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { compileConfig, type ConfigFormat } from "@/lib/ignition/compile";
+import { servingNotes } from "@/lib/ignition/serving-notes";
 import { configQuery, configVersionQuery, useSaveVersion } from "../queries/ignition";
 import { useCan } from "../session-context";
 import { buttonClass, ErrorText, inputClass } from "../ui/form";
@@ -33,6 +34,7 @@ export function ConfigWorkspace({ configId }: { configId: string }) {
   const format: ConfigFormat = draft?.base === current ? draft.format : (version.data?.format ?? "ignition");
   const text = draft?.base === current ? draft.text : (version.data?.source ?? version.data?.rendered ?? "");
   const compiled = useMemo(() => compileConfig(format, text), [format, text]);
+  const notes = useMemo(() => servingNotes(format, text, compiled), [format, text, compiled]);
   const dirty = draft?.base === current && draft.text !== (version.data?.source ?? "");
 
   if (config.isPending) return <p className="text-slate-500">Loading config…</p>;
@@ -80,6 +82,18 @@ export function ConfigWorkspace({ configId }: { configId: string }) {
             {dirty ? <span className="text-xs text-amber-700">unsaved changes</span> : null}
           </div>
           <ConfigEditor label="config source" value={text} format={format} readOnly={!canWrite || version.data?.redacted === true} onChange={(t) => setDraft({ base: current, format, text: t })} />
+          {notes.secrets.length > 0 ? (
+            <p role="note" aria-label="Holds secrets" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+              This config holds secrets ({notes.secrets.join(", ")}). Hosts get it only through an assignment&apos;s capability URL (shown under
+              &ldquo;Served to&rdquo;); its name+version URL and selector matching do not serve it.
+            </p>
+          ) : null}
+          {notes.variables.length > 0 ? (
+            <p role="note" aria-label="Uses variables" className="rounded border border-sky-200 bg-sky-50 p-2 text-sm text-sky-900">
+              Uses variables {notes.variables.map((v) => `{{${v}}}`).join(", ")}: each assignment gives their values, so every host&apos;s bytes and hash are known
+              before it boots.
+            </p>
+          ) : null}
           <section aria-label="Problems" className="text-sm">
             {compiled.errors.length === 0 && compiled.warnings.length === 0 ? <p className="text-green-700">Valid Ignition {compiled.specVersion}.</p> : null}
             <ul className="space-y-0.5">
@@ -88,7 +102,7 @@ export function ConfigWorkspace({ configId }: { configId: string }) {
                   error at {e.path}, line {e.line} col {e.column}: {e.message}
                 </li>
               ))}
-              {compiled.warnings.map((w, i) => (
+              {[...compiled.warnings, ...notes.warnings].map((w, i) => (
                 <li key={`w${i}`} className="text-amber-700">
                   warning at {w.path}, line {w.line} col {w.column}: {w.message}
                 </li>

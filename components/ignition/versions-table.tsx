@@ -62,13 +62,17 @@ export function VersionsTable({ config, onDiff, onOpen }: { config: ConfigDetail
               </td>
               <td className="text-xs">{usageOf(config, v.version)}</td>
               <td className="max-w-xs text-xs">
-                {v.sha512 ? (
+                {v.mergePath && v.sha512 ? (
                   <>
-                    <code className="block truncate">{`${origin}/ignition/configs/${config.id}/${v.version}.ign`}</code>
+                    <code className="block truncate">{`${origin}${v.mergePath}`}</code>
                     <code className="block truncate text-slate-500" title={`sha512-${v.sha512}`}>
                       sha512-{v.sha512}
                     </code>
                   </>
+                ) : v.secrets.length > 0 ? (
+                  <span className="text-amber-800">holds secrets ({v.secrets.join(", ")}): served only through assignment URLs</span>
+                ) : v.variables.length > 0 ? (
+                  <span className="text-slate-600">per host ({v.variables.join(", ")}): URL and hash per assignment</span>
                 ) : null}
               </td>
               <td className="space-x-2 whitespace-nowrap text-right text-xs">

@@ -13,6 +13,7 @@ export interface VersionSummary {
   version: number;
   format: ConfigFormat;
   specVersion: string | null;
+  /** sha512 hex of what `mergePath` serves; null when it serves nothing (variables, secrets). */
   sha512: string | null;
   draft: boolean;
   authorEmail: string;
@@ -26,10 +27,24 @@ export interface Assignment {
   configId: string;
   version: number | null;
   selectors: Record<string, string>;
+  variables: Record<string, string>;
+}
+/** Where an assignment serves its current version; URLs only for editors (capabilities). */
+export interface AssignmentServing {
+  version: number | null;
+  bootPath: string | null;
+  path: string | null;
+  sha512: string | null;
+  problem: string | null;
+}
+export interface DetailVersion extends VersionSummary {
+  mergePath: string | null;
+  variables: string[];
+  secrets: string[];
 }
 export interface ConfigDetail extends ConfigSummary {
-  versions: VersionSummary[];
-  assignments: Assignment[];
+  versions: DetailVersion[];
+  assignments: Array<Assignment & { served: AssignmentServing }>;
   usage: Array<{ version: number; fetches: number; hosts: number }>;
 }
 export interface ConfigVersion extends VersionSummary {
@@ -103,7 +118,7 @@ export function usePublishVersion(id: string) {
 export function useCreateAssignment() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; configId: string; version: number | null; selectors: Record<string, string> }) => postJson<Assignment>("/api/v1/ignition/assignments", input),
+    mutationFn: (input: { name: string; configId: string; version: number | null; selectors: Record<string, string>; variables: Record<string, string> }) => postJson<Assignment>("/api/v1/ignition/assignments", input),
     onSuccess: () => qc.invalidateQueries({ queryKey: ignitionKeys.all }),
   });
 }

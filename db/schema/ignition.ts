@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /** A named Ignition config; its content lives in immutable versions. */
@@ -49,6 +50,16 @@ export const ignitionAssignments = pgTable("ignition_assignments", {
   // A fixed version, or null to follow the config's published version.
   version: integer("version"),
   selectors: jsonb("selectors").$type<Record<string, string>>().notNull().default({}),
+  // Values for the config's `{{variables}}` (Matchbox's group metadata): fixed when the
+  // assignment is made, so the bytes it serves, and their hash, are known in advance.
+  variables: jsonb("variables").$type<Record<string, string>>().notNull().default({}),
+  // Capability for `/ignition/a/<token>`: the only way to fetch a config that holds secrets.
+  // Unique, so the serving lookup is one index probe. The default fills existing rows (two
+  // random UUIDs, 244 random bits); new rows get 256 bits from the application.
+  token: text("token")
+    .notNull()
+    .unique()
+    .default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,8 +1,9 @@
-// data: URLs for inline contents, as Butane's MakeDataURL builds them: the
-// shorter of RFC 2397 percent-escaping (vincent-petithory/dataurl's Escape)
-// and base64. Butane also tries gzip+base64 and keeps it when smaller; that
-// needs a synchronous DEFLATE encoder, which Flotilla does not carry, so large
-// compressible contents come out larger than Butane's (still equivalent).
+// data: URLs for inline contents, as Butane's MakeDataURL builds them
+// (coreos/butane base/util/url.go:27-82): the shortest of RFC 2397
+// percent-escaping (vincent-petithory/dataurl's Escape), base64, and — unless
+// the config already names a compression — gzip+base64 with `compression: gzip`
+// when that is shorter even counting the 4 characters of "gzip".
+import { gzipSync } from "fflate";
 
 const UNRESERVED = /[A-Za-z0-9\-_.!~*'()]/;
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -41,10 +42,44 @@ export function plainDataUrl(contents: string): string {
   return `data:,${escapeDataUrl(utf8(contents))}`;
 }
 
-/** Butane base/v0_2+: the smaller of percent-escaped and base64. */
-export function smallestDataUrl(contents: string): string {
+const PLACEHOLDER = /\{\{\s*[a-z][a-z0-9_.-]*\s*\}\}/i;
+
+/**
+ * gzip as Go's `gzip.NewWriterLevel(w, gzip.BestCompression)` frames it: no name, mtime 0,
+ * XFL 2 (best compression), OS 255 (unknown). The DEFLATE stream is fflate's level 9, not Go's
+ * compress/flate, so the bytes (and, near the break-even size, the choice) can differ from
+ * Butane's; what Ignition writes to disk after decompressing is the same.
+ */
+export function goGzip(bytes: Uint8Array): Uint8Array {
+  const gz = gzipSync(bytes, { level: 9, mtime: 0 });
+  gz[9] = 255;
+  return gz;
+}
+
+export interface DataUrl {
+  source: string;
+  /** The compression to record: "" or "gzip"; null when the config named one (kept as written). */
+  compression: string | null;
+}
+
+/**
+ * Butane's MakeDataURL. Flotilla's one addition: contents holding a `{{variable}}` stay
+ * percent-escaped (never base64 or gzip), so serving can still fill the variable in.
+ */
+export function makeDataUrl(contents: string, currentCompression: string | undefined, allowCompression: boolean): DataUrl {
   const bytes = utf8(contents);
-  const escaped = `,${escapeDataUrl(bytes)}`;
+  const userCompressed = currentCompression !== undefined && currentCompression !== "";
+  let compression: string | null = userCompressed ? null : "";
+  let opaque = `,${escapeDataUrl(bytes)}`;
+  if (PLACEHOLDER.test(contents)) return { source: `data:${opaque}`, compression };
   const b64 = `;base64,${base64(bytes)}`;
-  return `data:${b64.length < escaped.length ? b64 : escaped}`;
+  if (b64.length < opaque.length) opaque = b64;
+  if (!userCompressed && allowCompression) {
+    const gz = `;base64,${base64(goGzip(bytes))}`;
+    if (gz.length + "gzip".length < opaque.length) {
+      opaque = gz;
+      compression = "gzip";
+    }
+  }
+  return { source: `data:${opaque}`, compression };
 }

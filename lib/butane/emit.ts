@@ -4,7 +4,7 @@
 // inline contents become data: URLs.
 
 import type { FieldType, StructDef } from "../ignition/spec";
-import { plainDataUrl, smallestDataUrl } from "./data-url";
+import { makeDataUrl, plainDataUrl } from "./data-url";
 import { getStr, type DStruct, type DValue } from "./decode";
 import { obj, ostr, type ONode, type OObject } from "./output";
 import { snake, type BStruct, type BType } from "./schema";
@@ -109,9 +109,10 @@ export class Emitter {
       out.set("source", { kind: "str", v: plainDataUrl(inline.v), path: inline.path });
       return out;
     }
-    out.set("source", { kind: "str", v: smallestDataUrl(inline.v), path: inline.path });
-    const compression = getStr(d, "compression");
-    if (compression === undefined || compression === "") out.set("compression", { kind: "str", v: "", path: inline.path });
+    // base/v0_2+ translateResource: MakeDataURL(inline, compression, !NoResourceAutoCompression).
+    const url = makeDataUrl(inline.v, getStr(d, "compression"), true);
+    out.set("source", { kind: "str", v: url.source, path: inline.path });
+    if (url.compression !== null) out.set("compression", { kind: "str", v: url.compression, path: inline.path });
     return out;
   }
 }

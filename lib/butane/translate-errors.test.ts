@@ -28,6 +28,15 @@ describe("variant and version", () => {
 
   it("rejects a version the variant does not have at $.version", () => {
     expect(errors("variant: flatcar\nversion: 1.4.0\n")[0]).toMatch(/^\$\.version 2:10 No translator exists for variant flatcar with version 1\.4\.0/);
+    // coreos/butane config/config.go:71-82 registers these fcos and flatcar versions: all translate.
+    for (const v of ["fcos 1.0.0", "fcos 1.1.0", "fcos 1.2.0", "fcos 1.3.0", "fcos 1.4.0", "fcos 1.5.0", "fcos 1.6.0", "fcos 1.7.0", "fcos 1.8.0-experimental", "flatcar 1.0.0", "flatcar 1.1.0", "flatcar 1.2.0-experimental"]) {
+      const [variant, version] = v.split(" ");
+      expect(errors(`variant: ${variant}\nversion: ${version}\n`), v).toEqual([]);
+    }
+    // Every variant Butane knows is translated (fcos, flatcar: all versions) or refused by name.
+    for (const [variant, version] of [["openshift", "4.14.0"], ["r4e", "1.1.0"], ["fiot", "1.0.0"], ["rhcos", "0.1.0"]]) {
+      expect(errors(`variant: ${variant}\nversion: ${version}\n`)[0]).toMatch(new RegExp(`^\\$\\.variant 1:10 Butane variant ${variant} \\(.*\\) is not translated by Flotilla: .*Flotilla translates fcos 1\\.0\\.0`));
+    }
   });
 
   it("maps every supported version to its Ignition spec", () => {

@@ -15,7 +15,7 @@ import { fromIgnition, positionIssues, yamlPathFor, type RawIssue } from "./issu
 import { generatedMountUnits } from "./mount-units";
 import { mergeObjects, obj, sourceMap, toJson, type OObject } from "./output";
 import { schemaFor, type BStruct } from "./schema";
-import { findTarget, isKnownVariant, versionsOf, type Target } from "./variants";
+import { findTarget, isKnownVariant, REFUSED_VARIANTS, versionsOf, type Target } from "./variants";
 import { parseYaml, type YNode, type YPath } from "./yaml-tree";
 
 export interface ButaneIssue {
@@ -69,6 +69,11 @@ function resolveTarget(root: YNode): Resolved {
   if (version === undefined) return { issues: [{ severity: "error", path: ["version"], message: ERR_INVALID_VERSION }] };
   const target = findTarget(variant, version);
   if (target !== undefined) return { target };
+  const refused = REFUSED_VARIANTS[variant];
+  if (refused) {
+    const message = `Butane variant ${variant} (${refused.versions}) is not translated by Flotilla: ${refused.reason}. Flotilla translates ${supported()}`;
+    return { issues: [{ severity: "error", path: ["variant"], message }] };
+  }
   const message = `No translator exists for variant ${variant} with version ${version} (Flotilla translates ${supported()})`;
   return { issues: [{ severity: "error", path: [isKnownVariant(variant) ? "version" : "variant"], message }] };
 }

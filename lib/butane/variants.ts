@@ -56,3 +56,24 @@ export function isKnownVariant(variant: string): boolean {
 export function versionsOf(variant: string): string[] {
   return ROWS.filter((r) => r.variant === variant).map((r) => r.version);
 }
+
+/**
+ * Variants Butane knows (coreos/butane config/config.go:71-104, main at cb34e120) that Flotilla
+ * deliberately does not translate, with the reason given to the operator. Every fcos and flatcar
+ * version Butane registers is in ROWS above.
+ */
+export const REFUSED_VARIANTS: Readonly<Record<string, { versions: string; reason: string }>> = {
+  openshift: {
+    versions: "4.8.0–4.22.0, 4.23.0-experimental",
+    reason: "it produces an OpenShift MachineConfig for the Machine Config Operator, not a first-boot Ignition config a host fetches",
+  },
+  r4e: {
+    versions: "1.0.0, 1.1.0, 1.2.0-experimental",
+    reason: "RHEL for Edge has its own field restrictions (no storage devices, no kernel arguments) that Flotilla does not check; write fcos or plain Ignition",
+  },
+  fiot: {
+    versions: "1.0.0, 1.1.0-experimental",
+    reason: "Fedora IoT has its own field restrictions that Flotilla does not check; write fcos or plain Ignition",
+  },
+  rhcos: { versions: "0.1.0", reason: "Butane itself refuses it (use openshift)" },
+};
