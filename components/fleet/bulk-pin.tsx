@@ -8,6 +8,7 @@ import { buttonClass, ErrorText, inputClass } from "../ui/form";
 export function BulkPin({ filter }: { filter: string }) {
   const [open, setOpen] = useState(false);
   const [f, setF] = useState({ version: "", reason: "", rollback: false });
+  const [replaceRollback, setReplaceRollback] = useState(false);
   const preview = useBulkPin();
   const apply = useBulkPin();
   if (!open) {
@@ -30,9 +31,29 @@ export function BulkPin({ filter }: { filter: string }) {
         Preview
       </button>
       {preview.data && !apply.data ? (
-        <button type="button" className={buttonClass} disabled={!ready || preview.data.matched === 0} onClick={() => apply.mutate({ filter, ...f, preview: false })}>
-          {f.rollback ? "Roll back" : "Pin"} {preview.data.matched.toLocaleString()} hosts
-        </button>
+        <>
+          {preview.data.reach ? (
+            <span>
+              {preview.data.reach.willMove.toLocaleString()} will move
+              {Object.entries(preview.data.reach.byFamily).map(([fam, r]) => ` · ${fam}: ${r.hosts.toLocaleString()}`)}
+            </span>
+          ) : null}
+          {preview.data.warnings.map((w) => (
+            <span key={w} className="text-amber-700">
+              {w}
+            </span>
+          ))}
+          {preview.data.rollbacks > 0 ? (
+            // Replacing a rollback is never silent: the operator ticks it (the API refuses otherwise).
+            <label className="flex items-center gap-1 text-amber-800">
+              <input type="checkbox" checked={replaceRollback} onChange={(e) => setReplaceRollback(e.target.checked)} />
+              replace the rollbacks of {preview.data.rollbacks.toLocaleString()} hosts
+            </label>
+          ) : null}
+          <button type="button" className={buttonClass} disabled={!ready || preview.data.matched === 0 || (preview.data.rollbacks > 0 && !replaceRollback)} onClick={() => apply.mutate({ filter, ...f, preview: false, replaceRollback })}>
+            {f.rollback ? "Roll back" : "Pin"} {preview.data.matched.toLocaleString()} hosts
+          </button>
+        </>
       ) : null}
       {apply.data ? <span role="status" className="text-green-700">{f.rollback ? "Rolling back" : "Pinned"} {apply.data.pinned.toLocaleString()} hosts to {f.version}.</span> : null}
       <ErrorText error={preview.error ?? apply.error} />

@@ -108,7 +108,8 @@ export function useRecallRelease() {
 export function useBulkPin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { filter: string; version: string; reason: string; preview: boolean; rollback?: boolean }) => postJson<{ matched: number; pinned: number }>("/api/v1/pins/bulk", input),
+    mutationFn: (input: { filter: string; version: string; reason: string; preview: boolean; rollback?: boolean; replaceRollback?: boolean }) =>
+      postJson<{ matched: number; pinned: number; rollbacks: number; reach: PinReach | null; warnings: string[] }>("/api/v1/pins/bulk", input),
     onSuccess: (_d, v) => {
       if (!v.preview) void qc.invalidateQueries({ queryKey: ["catalog", "pins"] });
     },
