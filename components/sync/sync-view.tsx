@@ -50,6 +50,18 @@ function SourceRow({ s, canWrite }: { s: SyncSource; canWrite: boolean }) {
         ) : (
           <span className="text-slate-400">not run yet</span>
         )}
+        {s.recentRuns.length > 1 ? (
+          <details className="mt-1 text-slate-500">
+            <summary>Earlier runs</summary>
+            <ul aria-label={`Runs of ${s.id}`}>
+              {s.recentRuns.map((r) => (
+                <li key={r.id}>
+                  {new Date(r.startedAt).toLocaleString()}: {r.ok ? addedText(r.added) : <span className="text-red-700">{r.error}</span>}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
       </td>
       <td className="space-x-2 whitespace-nowrap align-top text-xs">
         {canWrite ? (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NewReleaseSchema } from "../operator/release-schemas";
+import { DEMO_EXTENSIONS, demoFlatcarRelease } from "../simulator/demo-catalog";
 import { parseOmahaResponse } from "../simulator/omaha-host";
 import { buildOmahaResponse } from "./response";
 
@@ -37,5 +38,14 @@ describe("Flatcar extension packages in the Omaha manifest", () => {
     expect(NewReleaseSchema.safeParse({ ...base, extensionPayloads: [{ ...ext, url: "https://elsewhere.example/oem-azure.gz" }] }).success).toBe(false);
     expect(NewReleaseSchema.safeParse({ ...base, extensionPayloads: [ext, ext] }).success).toBe(false);
     expect(NewReleaseSchema.safeParse({ ...base, extensionPayloads: [{ ...ext, sha256Base64: sha1 }] }).success).toBe(false);
+  });
+
+  it("flotilla simulate --os flatcar: the demo catalog carries extension payloads and the simulated host accepts the offer with them", () => {
+    const r = demoFlatcarRelease("4152.2.0", "arm64");
+    expect(NewReleaseSchema.safeParse(r).success).toBe(true);
+    const answer = buildOmahaResponse([
+      { appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", status: "ok", ping: true, updateCheck: true, eventCount: 0, offer: { version: r.version, codebase: r.payloadUrl!, packageName: r.payloadName!, sizeBytes: r.sizeBytes!, sha1Base64: r.sha1Base64!, sha256Base64: r.sha256Base64!, extensions: r.extensionPayloads } },
+    ]);
+    expect(parseOmahaResponse(answer, true)).toEqual({ kind: "update", version: "4152.2.0", extensions: [...DEMO_EXTENSIONS] });
   });
 });
