@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { GROUP_NAME, OS_FAMILY_VALUES } from "../agent/native-report";
 import { normalizeArch } from "../agent/machine-id";
+import { isPullspecError, parsePullspec, PULLSPEC_MAX } from "../cincinnati/oci";
 
 const base64 = (bytes: number) =>
   z
@@ -8,7 +9,27 @@ const base64 = (bytes: number) =>
     .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64")
     .refine((s) => Math.floor((s.length * 3) / 4) - (s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0) === bytes, `must be a base64 ${bytes * 8}-bit digest`);
 
-/** A release in the catalog: Flatcar needs a payload (URL, name, size, SHA-1, SHA-256), FCOS an OSTree checksum. */
+/**
+ * An FCOS release's image pullspec for one arch, stored in the canonical form Zincati sends and
+ * compares byte for byte (lib/cincinnati/oci.ts): `registry/repository@sha256:<hex>`, no tag.
+ */
+export const ociPullspecSchema = z
+  .string()
+  .trim()
+  .max(PULLSPEC_MAX)
+  .transform((s, ctx) => {
+    const spec = parsePullspec(s);
+    if (isPullspecError(spec)) {
+      ctx.addIssue({ code: "custom", message: spec.error });
+      return z.NEVER;
+    }
+    return spec.whole;
+  });
+
+/**
+ * A release in the catalog: Flatcar needs a payload (URL, name, size, SHA-1, SHA-256), FCOS an
+ * OSTree checksum or an OCI image pullspec (hosts booted from an image), or both.
+ */
 export const NewReleaseSchema = z
   .object({
     osFamily: z.enum(OS_FAMILY_VALUES),
@@ -21,6 +42,7 @@ export const NewReleaseSchema = z
     sha1Base64: base64(20).nullish(),
     sha256Base64: base64(32).nullish(),
     ostreeChecksum: z.string().regex(/^[0-9a-f]{64}$/, "must be a 64-hex OSTree commit").nullish(),
+    ociPullspec: ociPullspecSchema.nullish(),
     barrier: z.boolean().default(false),
     barrierReason: z.string().max(500).nullish(),
     deadend: z.boolean().default(false),
@@ -33,11 +55,20 @@ export const NewReleaseSchema = z
         if (r[k] === undefined || r[k] === null) ctx.addIssue({ code: "custom", path: [k], message: "required for a Flatcar release" });
       }
     }
-    if (r.osFamily === "fcos" && !r.ostreeChecksum) ctx.addIssue({ code: "custom", path: ["ostreeChecksum"], message: "required for a Fedora CoreOS release" });
+    // Upstream has releases with only an image (fedora-coreos-cincinnati fcos-graph-builder scraper, "releases without ostree commits").
+    if (r.osFamily === "fcos" && !r.ostreeChecksum && !r.ociPullspec) ctx.addIssue({ code: "custom", path: ["ostreeChecksum"], message: "an OSTree checksum or an OCI image pullspec is required for a Fedora CoreOS release" });
+    if (r.osFamily !== "fcos" && r.ociPullspec) ctx.addIssue({ code: "custom", path: ["ociPullspec"], message: "only Fedora CoreOS releases have an OCI image pullspec" });
   });
 export type NewRelease = z.output<typeof NewReleaseSchema>;
 
 export const ReleaseImportSchema = z.object({ releases: z.array(NewReleaseSchema).min(1).max(1000) });
+
+/** Edit a release's payload identity that can be added later: the OCI image pullspec (null clears it). */
+export const ReleaseEditSchema = z.object({
+  ociPullspec: ociPullspecSchema.nullable(),
+  reason: z.string().trim().max(500).default(""),
+});
+export type ReleaseEdit = z.output<typeof ReleaseEditSchema>;
 
 /** The `updatedAt` the editor loaded: a change made meanwhile by someone else is refused (409). */
 export const expectedUpdatedAt = z.iso.datetime({ offset: true }).optional();

@@ -19,7 +19,7 @@ const target = versions[versions.length - 1]!;
 function graphJson(targetVersion = target, over: Partial<ChannelInfo> = {}): string {
   const releases: ReleaseInfo[] = versions.map((v, i) => {
     const r = demoFcosRelease(v, "amd64");
-    return { id: `r${i}`, osFamily: "fcos", channelId: r.channelId, version: v, arch: "amd64", payloadUrl: null, payloadName: null, sizeBytes: null, sha1Base64: null, sha256Base64: null, ostreeChecksum: r.ostreeChecksum ?? null, barrier: false, barrierReason: null, deadend: false, deadendReason: null, recalled: null };
+    return { id: `r${i}`, osFamily: "fcos", channelId: r.channelId, version: v, arch: "amd64", payloadUrl: null, payloadName: null, sizeBytes: null, sha1Base64: null, sha256Base64: null, ostreeChecksum: r.ostreeChecksum ?? null, ociPullspec: null, barrier: false, barrierReason: null, deadend: false, deadendReason: null, recalled: null };
   });
   const channel: ChannelInfo = { id: "fcos-stable", osFamily: "fcos", targetReleaseId: `r${versions.indexOf(targetVersion)}`, paused: false, pausedReason: null, rolloutStartedAt: null, rolloutDurationMinutes: 0, rolloutStartValue: 0, ...over };
   return JSON.stringify(buildGraph({ releases, channel, targetVersion: channel.targetReleaseId ? targetVersion : null, wariness: 0.5, now: new Date() }));
