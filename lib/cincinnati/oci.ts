@@ -10,9 +10,39 @@
  * and no tag, and compares byte for byte.
  */
 
-// oci-spec-rs src/distribution/reference.rs REFERENCE_REGEXP, capture groups: name, tag, digest.
-const REFERENCE =
-  /^((?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+)?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?(?:(?:\/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?)(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$/;
+// The grammar of oci-spec-rs src/distribution/reference.rs REFERENCE_REGEXP, checked piece by
+// piece: that regex, run by a backtracking engine like JavaScript's, takes exponential time on
+// inputs such as "aaaa…a!" (its `[-]*` separator can match nothing), and os_checksum comes from
+// the network. Rust's regex crate does not backtrack; these pieces cannot either.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_LABEL = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+const TAG = /^\w[\w.-]{0,127}$/;
+const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+
+function isDomain(s: string): boolean {
+  const colon = s.indexOf(":");
+  const host = colon === -1 ? s : s.slice(0, colon);
+  if (colon !== -1 && !/^[0-9]+$/.test(s.slice(colon + 1))) return false;
+  return host.split(".").every((label) => DOMAIN_LABEL.test(label));
+}
+
+/** The name, tag and digest of a reference, or null where REFERENCE_REGEXP would not match. */
+function splitReference(s: string): { name: string; tag: string | undefined; digest: string | undefined } | null {
+  const at = s.indexOf("@");
+  const digest = at === -1 ? undefined : s.slice(at + 1);
+  const rest = at === -1 ? s : s.slice(0, at);
+  if (digest !== undefined && !DIGEST.test(digest)) return null;
+  // A colon after the last slash starts the tag; one before it belongs to the domain's port.
+  const colon = rest.lastIndexOf(":");
+  const hasTag = colon > rest.lastIndexOf("/");
+  const name = hasTag ? rest.slice(0, colon) : rest;
+  const tag = hasTag ? rest.slice(colon + 1) : undefined;
+  if (tag !== undefined && !TAG.test(tag)) return null;
+  const parts = name.split("/");
+  const paths = parts.length > 1 && isDomain(parts[0]!) ? parts.slice(1) : parts;
+  if (!paths.every((p) => PATH_COMPONENT.test(p))) return null;
+  return { name, tag, digest };
+}
 
 const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
@@ -53,15 +83,15 @@ function splitDomain(name: string): { registry: string; repository: string } {
 export function parsePullspec(input: string): Pullspec | { error: string } {
   if (input.length === 0) return { error: "empty image reference" };
   if (input.length > PULLSPEC_MAX) return { error: `longer than ${PULLSPEC_MAX} characters` };
-  const m = REFERENCE.exec(input);
+  const m = splitReference(input);
   if (!m) return { error: "not an OCI image reference (registry/repository@sha256:<hex>)" };
-  const digest = m[3];
+  const digest = m.digest;
   if (!digest) return { error: "must name a digest (…@sha256:<hex>), not only a tag" };
   const [algorithm, hex] = digest.split(":") as [string, string];
   const want = DIGEST_HEX_LENGTH[algorithm];
   if (want === undefined) return { error: `unsupported digest algorithm ${algorithm}` };
   if (hex.length !== want) return { error: `a ${algorithm} digest has ${want} hex digits` };
-  const { registry, repository } = splitDomain(m[1]!);
+  const { registry, repository } = splitDomain(m.name);
   if (repository.length > 255) return { error: "repository name longer than 255 characters" };
   return { registry, repository, digest, whole: `${registry}/${repository}@${digest}` };
 }
