@@ -6,7 +6,7 @@ import type { NewRelease } from "../operator/release-schemas";
 import type { HostProfile } from "./fleet";
 import { OMAHA_TRACK } from "./omaha-host";
 import { ZINCATI_STREAM } from "./zincati-host";
-import { demoTargetVersion, fcosBasearch, fcosChecksum, RELEASES } from "./versions";
+import { demoTargetVersion, fcosBasearch, fcosChecksum, fcosPullspec, RELEASES } from "./versions";
 
 export type DemoFamily = Extract<OsFamily, "flatcar" | "fcos">;
 
@@ -62,7 +62,7 @@ export function demoFlatcarRelease(version: string, arch: string): NewRelease {
   };
 }
 
-/** An FCOS release whose OSTree checksum is the one the simulated Zincati boots. */
+/** An FCOS release whose OSTree checksum and OCI image are the ones the simulated Zincati boots. */
 export function demoFcosRelease(version: string, arch: string): NewRelease {
   return {
     osFamily: "fcos",
@@ -70,6 +70,7 @@ export function demoFcosRelease(version: string, arch: string): NewRelease {
     version,
     arch,
     ostreeChecksum: fcosChecksum(version, fcosBasearch(arch)),
+    ociPullspec: fcosPullspec(version, fcosBasearch(arch)),
     barrier: false,
     deadend: false,
     notes: NOTES,
