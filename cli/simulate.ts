@@ -121,7 +121,8 @@ function summary(result: SimulationResult, elapsedMs: number, fleet: FleetSnapsh
       .map(([phase, n]) => `${phase} ${n}`)
       .join(", ");
     const extra = p === "fcos" && s.lockBusy ? `, FleetLock busy ${s.lockBusy}×` : "";
-    lines.push(`  ${p}: ${snap.hosts} hosts, ${s.byProtocol[p].ok}/${s.byProtocol[p].sent} requests accepted, ${snap.updated} on a new version; now ${phases}${extra}`);
+    const oci = p === "fcos" && snap.oci ? ` (${snap.oci} booted from an OCI image)` : "";
+    lines.push(`  ${p}: ${snap.hosts} hosts${oci}, ${s.byProtocol[p].ok}/${s.byProtocol[p].sent} requests accepted, ${snap.updated} on a new version; now ${phases}${extra}`);
   }
   return lines;
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestReport } from "@/db/queries/ingest";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
-import { buildGraph, derivedWariness, graphArch, GraphQuerySchema, nextUpdate } from "@/lib/cincinnati/graph";
+import { buildGraph, derivedWariness, explainNoEdge, graphArch, GraphQuerySchema, nextUpdate, type GraphInput } from "@/lib/cincinnati/graph";
+import { fcosRollbackHold } from "@/lib/cincinnati/manual-step";
 import { activePin, channelArchKey, resolveChannel } from "@/lib/update/policy";
 import { decideUpdate } from "@/lib/update/decide";
 import type { AgentDeps } from "./agent-http";
@@ -37,23 +38,28 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   // What the host is led to: the decision's offer (a pin, the group's rollout), else the pin or the channel target.
   const targetVersion =
     decision?.kind === "offer" ? decision.release.version : (pin?.version ?? (channel?.targetReleaseId ? (policy.releases.get(channel.targetReleaseId)?.version ?? null) : null));
-  let graph = buildGraph({ releases, channel, wariness, now, targetVersion, pinned: pin !== null });
+  // oci=true: the OCI graph, whose payloads are image pullspecs (fedora-coreos-cincinnati commons/src/graph.rs:40-57).
+  const graphInput: GraphInput = { releases, channel, wariness, now, targetVersion, pinned: pin !== null, oci: q.oci };
+  let graph = buildGraph(graphInput);
 
   if (hostId && q.os_version && decision) {
+    // A rollback of an FCOS host is done on the host (Zincati never downgrades): no way on,
+    // and the hold says who ordered it, why, and what to run there.
+    const fcosRollback = decision.kind === "offer" && decision.rollback && pin ? fcosRollbackHold(pin, { ostreeChecksum: decision.release.ostreeChecksum, ociPullspec: decision.release.ociPullspec, oci: q.oci }) : null;
     // A hold (paused, pinned here, outside the maintenance window, recalled, …) is a graph
     // without a way on for this host.
-    if (decision.kind === "hold") graph = buildGraph({ releases, channel, wariness, now, targetVersion: null });
-    let next = q.os_checksum ? nextUpdate(graph, q.os_checksum.toLowerCase()) : null;
+    if (decision.kind === "hold" || fcosRollback) graph = buildGraph({ ...graphInput, targetVersion: null });
+    let next = q.os_checksum ? nextUpdate(graph, q.os_checksum) : null;
     if (next) {
       // The graph is the offer: in a limited group the host needs an update slot for it.
       const gated = await gateOffer(deps, policy, { kind: "offer", release: releases.find((r) => r.version === next!.version)!, pinned: pin !== null, rollback: false, ...(decision.kind === "offer" && decision.rollout && decision.release.version === next.version ? { rollout: decision.rollout } : {}) }, { id: hostId, groupId: q.group });
       if (gated.kind === "hold") {
         decision = gated;
-        graph = buildGraph({ releases, channel, wariness, now, targetVersion: null });
+        graph = buildGraph({ ...graphInput, targetVersion: null });
         next = null;
       }
     }
-    const holdReason = next ? null : decision.kind === "hold" ? decision.detail : "no edge from the booted release (rollout not reached, barrier or dead end)";
+    const holdReason = next ? null : (fcosRollback ?? (decision.kind === "hold" ? decision.detail : explainNoEdge(graphInput, graph, q.os_checksum || null)));
     const report: IngestReport = {
       hostId,
       receivedAt: new Date(),
@@ -80,7 +86,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
       offeredVersion: next?.version ?? null,
       holdReason,
       rollout: next && decision.kind === "offer" && decision.release.version === next.version ? (decision.rollout ?? null) : null,
-      detail: { stream: q.stream, ...(next ? { offered: next.version } : { hold: holdReason }) },
+      detail: { stream: q.stream, ...(q.oci ? { oci: true } : {}), ...(next ? { offered: next.version } : { hold: holdReason }) },
     };
     try {
       await deps.writer.submit(report);

@@ -6,6 +6,7 @@ import { hostQuery } from "../queries/fleet";
 import { ErrorText } from "../ui/form";
 import { Ago } from "../ui/time";
 import { useCan } from "../session-context";
+import { HostFcosGuidance } from "./host-fcos-guidance";
 import { HostHistory } from "./host-history";
 import { HostIgnition } from "./host-ignition";
 import { HostRollback } from "./host-rollback";
@@ -42,7 +43,18 @@ export function HostDetail({ hostId }: { hostId: string }) {
         <Fact label="OS">
           {h.osFamily} {h.osVersion}
         </Fact>
-        <Fact label="Previous version">{h.previousVersion}</Fact>
+        <Fact label="Previous version">
+          {h.previousVersion ? (
+            <>
+              {h.previousVersion}
+              {h.previousDeploymentId ? (
+                <span className="block truncate font-mono text-xs text-slate-500" title={h.previousDeploymentId}>
+                  {h.previousDeploymentId}
+                </span>
+              ) : null}
+            </>
+          ) : null}
+        </Fact>
         <Fact label="Architecture">{h.arch}</Fact>
         <Fact label="Booted slot / deployment">{h.slot ?? h.deploymentId}</Fact>
         <Fact label="Group">
@@ -70,6 +82,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
           {h.offeredVersion ? <span data-testid="offered-version" className="text-brand">offered {h.offeredVersion}</span> : h.holdReason ? <span data-testid="hold-reason">held: {h.holdReason}</span> : null}
         </Fact>
       </dl>
+      {h.fcosGuidance ? <HostFcosGuidance guidance={h.fcosGuidance} /> : null}
       <div className="grid gap-4 md:grid-cols-2">
         <section aria-label="Labels" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-2 text-sm font-semibold text-slate-700">Labels</h2>

@@ -3,14 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { OS_FAMILY_VALUES } from "@/lib/agent/native-report";
-import { releasesQuery, useCreateRelease, useImportReleases, useRecallRelease } from "../queries/catalog";
+import { releasesQuery, useCreateRelease, useEditRelease, useImportReleases, useRecallRelease } from "../queries/catalog";
 import { channelsQuery } from "../queries/fleet";
 import { useCan } from "../session-context";
 import { DataTable } from "../ui/data-table";
 import { MirrorButton, PromoteButton } from "./release-actions";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
-const EMPTY = { osFamily: "flatcar", channelId: "", version: "", arch: "amd64", payloadUrl: "", payloadName: "flatcar_production_update.gz", sizeBytes: "", sha1Base64: "", sha256Base64: "", ostreeChecksum: "" };
+const EMPTY = { osFamily: "flatcar", channelId: "", version: "", arch: "amd64", payloadUrl: "", payloadName: "flatcar_production_update.gz", sizeBytes: "", sha1Base64: "", sha256Base64: "", ostreeChecksum: "", ociPullspec: "" };
 
 function NewReleaseForm() {
   const channels = useQuery(channelsQuery());
@@ -26,7 +26,7 @@ function NewReleaseForm() {
         e.preventDefault();
         const payload = flatcar
           ? { payloadUrl: f.payloadUrl, payloadName: f.payloadName, sizeBytes: Number(f.sizeBytes), sha1Base64: f.sha1Base64, sha256Base64: f.sha256Base64 }
-          : { ostreeChecksum: f.ostreeChecksum };
+          : { ostreeChecksum: f.ostreeChecksum.trim() || null, ociPullspec: f.ociPullspec.trim() || null };
         create.mutate({ osFamily: f.osFamily, channelId: f.channelId, version: f.version, arch: f.arch, ...payload }, { onSuccess: () => setF({ ...EMPTY, osFamily: f.osFamily, channelId: f.channelId }) });
       }}
     >
@@ -72,9 +72,14 @@ function NewReleaseForm() {
           </Field>
         </>
       ) : (
-        <Field label="OSTree checksum">
-          <input className={inputClass} required value={f.ostreeChecksum} onChange={set("ostreeChecksum")} />
-        </Field>
+        <>
+          <Field label="OSTree checksum">
+            <input className={inputClass} value={f.ostreeChecksum} onChange={set("ostreeChecksum")} />
+          </Field>
+          <Field label="OCI image pullspec">
+            <input className={inputClass} value={f.ociPullspec} onChange={set("ociPullspec")} placeholder="quay.io/fedora/fedora-coreos@sha256:…" />
+          </Field>
+        </>
       )}
       <div className="flex items-end">
         <button className={buttonClass} type="submit" disabled={create.isPending}>
@@ -115,6 +120,35 @@ function ImportForm() {
       {importer.data ? <p role="status" className="text-sm text-green-700">Imported {importer.data.imported} releases.</p> : null}
       <ErrorText error={parseError ?? importer.error} />
     </div>
+  );
+}
+
+/** Hosts booted from an image (Zincati oci=true) are served this pullspec; it can be added after the release. */
+function OciPullspecEditor({ id, version, arch, value }: { id: string; version: string; arch: string; value: string | null }) {
+  const edit = useEditRelease();
+  const [open, setOpen] = useState(false);
+  const [draft, setDraft] = useState(value ?? "");
+  if (!open) {
+    return (
+      <button type="button" className="ml-2 underline" onClick={() => setOpen(true)}>
+        {value ? "Edit image" : "Add image"}
+      </button>
+    );
+  }
+  return (
+    <form
+      className="mt-1 flex items-center gap-1"
+      onSubmit={(e) => {
+        e.preventDefault();
+        edit.mutate({ id, ociPullspec: draft.trim() || null }, { onSuccess: () => setOpen(false) });
+      }}
+    >
+      <input aria-label={`OCI image pullspec for ${version} ${arch}`} className="w-96 rounded border border-slate-300 px-1 font-mono" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="quay.io/fedora/fedora-coreos@sha256:…" />
+      <button type="submit" className="underline" disabled={edit.isPending}>
+        Save image
+      </button>
+      <ErrorText error={edit.error} />
+    </form>
   );
 }
 
@@ -167,8 +201,18 @@ export function ReleasesView() {
                 <td>{(r.channelIds ?? [r.channelId]).join(", ")}</td>
                 <td>{r.arch}</td>
                 <td className="max-w-md font-mono text-xs text-slate-500">
-                  <span className="block truncate">{r.ostreeChecksum ?? `${r.payloadUrl ?? ""}${r.payloadName ?? ""} (${(r.sizeBytes ?? 0).toLocaleString()} B)`}</span>
-                  {r.extensionPayloads?.length ? <span className="block truncate">extensions: {r.extensionPayloads.map((e) => `${e.name} (${e.sizeBytes.toLocaleString()} B)`).join(", ")}</span> : null}
+                  {r.osFamily === "fcos" ? (
+                    <>
+                      {r.ostreeChecksum ? <span className="block truncate" title={r.ostreeChecksum}>{r.ostreeChecksum}</span> : null}
+                      {r.ociPullspec ? <span className="block truncate" title={r.ociPullspec}>{r.ociPullspec}</span> : null}
+                      {canWrite && !r.recalled ? <OciPullspecEditor id={r.id} version={r.version} arch={r.arch} value={r.ociPullspec} /> : null}
+                    </>
+                  ) : (
+                    <>
+                      <span className="block truncate">{`${r.payloadUrl ?? ""}${r.payloadName ?? ""} (${(r.sizeBytes ?? 0).toLocaleString()} B)`}</span>
+  {r.extensionPayloads?.length ? <span className="block truncate">extensions: {r.extensionPayloads.map((e) => `${e.name} (${e.sizeBytes.toLocaleString()} B)`).join(", ")}</span> : null}
+                    </>
+                  )}
                 </td>
                 <td className="text-xs">
                   {[r.barrier ? "barrier" : "", r.deadend ? "dead end" : "", r.recalled ? `recalled: ${r.recalled}` : ""].filter(Boolean).join(", ")}

@@ -92,6 +92,15 @@ export function useRemovePin() {
   });
 }
 
+/** Set or clear an FCOS release's OCI image pullspec. */
+export function useEditRelease() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ociPullspec, reason }: { id: string; ociPullspec: string | null; reason?: string }) => postJson<Release>(`/api/v1/releases/${id}`, { ociPullspec, reason: reason ?? "" }, "PATCH"),
+    onSuccess: () => qc.invalidateQueries({ queryKey: catalogKeys.releases }),
+  });
+}
+
 export function useRecallRelease() {
   const qc = useQueryClient();
   return useMutation({

@@ -73,6 +73,8 @@ export const HOST_COLUMNS: ReadonlyArray<Column<HostUpsert>> = [
   ["slot", "text", ({ r }) => r.slot],
   ["deployment_id", "text", ({ r }) => r.deploymentId],
   ["previous_version", "text", ({ r }) => r.previousVersion],
+  // Only ever derived from the host's own row (PREVIOUS_FROM_POLLS): a new host has none.
+  ["previous_deployment_id", "text", () => null],
   ["update_state", "text", ({ r }) => r.updateState],
   ["error_code", "text", ({ r }) => r.errorCode],
   ["error_message", "text", ({ r }) => r.errorMessage],
@@ -104,13 +106,23 @@ export function nextLastSeenStep(table: string, seen: string): string {
   return `CASE WHEN ${seen} >= ${table}.last_seen_step + interval '${LAST_SEEN_STEP_MINUTES} minutes' THEN ${seen} ELSE ${table}.last_seen_step END`;
 }
 
+// Zincati reports no previous version: each graph poll carries only the booted os_version and
+// os_checksum. So for Cincinnati hosts a change of booted version is the update (or manual
+// rollback) itself, and what the host ran before becomes its previous version and deployment;
+// polls on the same version keep what was recorded.
+const PREVIOUS_FROM_POLLS = `
+  previous_version = CASE WHEN excluded.protocol <> 'cincinnati' THEN excluded.previous_version
+    WHEN hosts.os_version <> excluded.os_version THEN hosts.os_version ELSE hosts.previous_version END,
+  previous_deployment_id = CASE WHEN excluded.protocol <> 'cincinnati' THEN NULL
+    WHEN hosts.os_version <> excluded.os_version THEN hosts.deployment_id ELSE hosts.previous_deployment_id END`;
+
 // Facts a protocol may not send keep their last known value; decisions come only with checks.
 // last_seen_step moves in steps (lib/fleet/host-query.ts LAST_SEEN_STEP_MINUTES): a check-in that
 // changes no indexed column is a heap-only update, one row write instead of ten index inserts.
 const HOST_UPDATE = `
   hostname = excluded.hostname, os_family = excluded.os_family, os_version = excluded.os_version,
   arch = excluded.arch, slot = excluded.slot, deployment_id = excluded.deployment_id,
-  previous_version = excluded.previous_version, update_state = excluded.update_state,
+  ${PREVIOUS_FROM_POLLS}, update_state = excluded.update_state,
   error_code = excluded.error_code, error_message = excluded.error_message,
   health = excluded.health, health_ok = excluded.health_ok, labels = excluded.labels,
   group_id = excluded.group_id, channel_id = excluded.channel_id, protocol = excluded.protocol, agent_version = excluded.agent_version,

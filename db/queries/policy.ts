@@ -39,6 +39,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     sha1Base64: x.sha1Base64,
     sha256Base64: x.sha256Base64,
     ostreeChecksum: x.ostreeChecksum,
+    ociPullspec: x.ociPullspec,
     barrier: x.barrier,
     barrierReason: x.barrierReason,
     deadend: x.deadend,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { channels, releases } from "../schema/fleet";
 import { releaseChannels } from "../schema/catalog";
@@ -6,7 +6,7 @@ import { appendAudit, type Actor } from "./audit";
 import { rolloutsForChannelTarget, stopRolloutsOfRecalledRelease } from "./rollouts";
 import { DEFAULT_RECALL_ROLLOUT_POLICY, type RecallRolloutPolicy } from "@/lib/rollout/rollout";
 import { AppError, assertUnchanged } from "@/lib/errors";
-import { extensionUrl, type NewRelease } from "@/lib/operator/release-schemas";
+import { extensionUrl, type NewRelease, type ReleaseEdit } from "@/lib/operator/release-schemas";
 
 export type ReleaseRow = typeof releases.$inferSelect;
 
@@ -56,6 +56,20 @@ async function checkChannel(tx: Db, r: ReleaseInput, path: string) {
   if (ch.osFamily !== r.osFamily) throw new AppError("bad_request", `invalid request: ${path}osFamily: channel ${r.channelId} is ${ch.osFamily}`, [{ path: `${path}osFamily`, message: `channel is ${ch.osFamily}` }]);
 }
 
+/**
+ * Zincati finds its booted node by payload (zincati src/cincinnati/mod.rs:231-236, the first
+ * match wins), so one image pullspec names one release.
+ */
+async function checkPullspecUnused(tx: Db, pullspec: string | null | undefined, path: string, exceptId?: string) {
+  if (!pullspec) return;
+  const [other] = await tx
+    .select({ version: releases.version, arch: releases.arch })
+    .from(releases)
+    .where(and(eq(releases.ociPullspec, pullspec), exceptId ? ne(releases.id, exceptId) : undefined))
+    .limit(1);
+  if (other) throw new AppError("conflict", `${pullspec} is already the image of ${other.version} ${other.arch}`, [{ path: `${path}ociPullspec`, message: "already used by another release" }]);
+}
+
 /** Adds releases (one, or an imported file's worth) in one transaction; duplicates are refused. */
 /** A release to add; extension payloads are optional (callers built before they existed). */
 export type ReleaseInput = Omit<NewRelease, "extensionPayloads"> & { extensionPayloads?: NewRelease["extensionPayloads"] };
@@ -71,6 +85,7 @@ export async function createReleases(db: Db, actor: Actor, input: ReleaseInput[]
         .from(releases)
         .where(and(eq(releases.osFamily, r.osFamily), eq(releases.version, r.version), eq(releases.arch, r.arch)));
       if (dup) throw new AppError("conflict", `${r.osFamily} ${r.version} ${r.arch} is already in the catalog; promote it to add it to another channel`, [{ path: `${path}version`, message: "already exists" }]);
+      await checkPullspecUnused(tx, r.ociPullspec, path);
       const extensionPayloads = (r.extensionPayloads ?? []).map((e) => ({ ...e, url: e.url ?? extensionUrl(r.payloadUrl ?? "", e.name) }));
       const [row] = await tx.insert(releases).values({ ...r, extensionPayloads }).returning();
       await tx.insert(releaseChannels).values({ releaseId: row!.id, channelId: r.channelId, addedBy: "published" });
@@ -80,7 +95,7 @@ export async function createReleases(db: Db, actor: Actor, input: ReleaseInput[]
       action,
       targetType: "release",
       targetId: created.length === 1 ? created[0]!.id : `${created.length} releases`,
-      after: created.map((c) => ({ id: c.id, osFamily: c.osFamily, channelId: c.channelId, version: c.version, arch: c.arch })),
+      after: created.map((c) => ({ id: c.id, osFamily: c.osFamily, channelId: c.channelId, version: c.version, arch: c.arch, ...(c.ociPullspec ? { ociPullspec: c.ociPullspec } : {}) })),
     });
     return created;
   });
@@ -210,5 +225,29 @@ export async function promoteRelease(db: Db, actor: Actor, releaseId: string, in
       reason: input.reason || null,
     });
     return { ...rel, channelIds: after };
+  });
+}
+
+/**
+ * Sets or clears an FCOS release's OCI image pullspec (upstream publishes the image beside the
+ * OSTree commit; an operator adds it when hosts move to image-based updates). Audited.
+ */
+export async function editRelease(db: Db, actor: Actor, id: string, input: ReleaseEdit): Promise<ReleaseRow> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(releases).where(eq(releases.id, id)).for("update");
+    if (!before) throw new AppError("not_found", "no such release");
+    if (input.ociPullspec && before.osFamily !== "fcos") throw new AppError("bad_request", "invalid request: ociPullspec: only Fedora CoreOS releases have an OCI image pullspec", [{ path: "ociPullspec", message: "only for Fedora CoreOS releases" }]);
+    if (!input.ociPullspec && !before.ostreeChecksum && before.osFamily === "fcos") throw new AppError("bad_request", "invalid request: ociPullspec: the release has no OSTree checksum, so it needs its image pullspec", [{ path: "ociPullspec", message: "required: no OSTree checksum" }]);
+    await checkPullspecUnused(tx, input.ociPullspec, "", id);
+    const [after] = await tx.update(releases).set({ ociPullspec: input.ociPullspec }).where(eq(releases.id, id)).returning();
+    await appendAudit(tx, actor, {
+      action: "release.edit",
+      targetType: "release",
+      targetId: id,
+      before: { version: before.version, arch: before.arch, ociPullspec: before.ociPullspec },
+      after: { version: after!.version, arch: after!.arch, ociPullspec: after!.ociPullspec },
+      reason: input.reason || null,
+    });
+    return after!;
   });
 }

@@ -117,6 +117,9 @@ export const hosts = pgTable(
     slot: text("slot"),
     deploymentId: text("deployment_id"),
     previousVersion: text("previous_version"),
+    // Cincinnati hosts: the deployment (OSTree checksum or image pullspec) they booted before
+    // their last change of version, recorded from their polls (Zincati reports none itself).
+    previousDeploymentId: text("previous_deployment_id"),
     updateState: text("update_state", { enum: UPDATE_STATES }).notNull(),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { channel, release } from "../update/test-fixtures";
-import { buildGraph, derivedWariness, GraphQuerySchema, nextUpdate, rolloutReach } from "./graph";
+import { buildGraph, derivedWariness, explainNoEdge, GraphQuerySchema, nextUpdate, rolloutReach } from "./graph";
 
 const r = (version: string, extra: Parameters<typeof release>[0] extends infer T ? Partial<T> : never = {}) =>
   release({ version, osFamily: "fcos", channelId: "fcos-stable", ostreeChecksum: `c${version.replace(/\D/g, "")}`, payloadUrl: null, sha1Base64: null, sha256Base64: null, ...extra });
@@ -113,5 +113,64 @@ describe("Cincinnati graph", () => {
     expect(GraphQuerySchema.safeParse({ basearch: "x86_64", stream: "stable", group: "a b" }).success).toBe(false);
     expect(GraphQuerySchema.safeParse({ basearch: "x86_64", stream: "stable", rollout_wariness: "2" }).success).toBe(false);
     expect(GraphQuerySchema.parse({ basearch: "x86_64", stream: "stable" }).group).toBe("default");
+  });
+
+  // zincati src/identity/mod.rs:141-148: oci=true and the booted image's pullspec as os_checksum.
+  const img = (n: string) => `quay.io/fedora/fedora-coreos@sha256:${n.repeat(64 / n.length)}`;
+
+  it("accepts Zincati's OCI query (oci=true, a pullspec as os_checksum), and only then", () => {
+    const q = GraphQuerySchema.parse({ basearch: "x86_64", stream: "stable", os_version: v1.version, os_checksum: img("ab"), oci: "true" });
+    expect(q).toMatchObject({ oci: true, os_checksum: img("ab") });
+    expect(GraphQuerySchema.parse({ basearch: "x86_64", stream: "stable", os_checksum: "AB".repeat(32) })).toMatchObject({ oci: false, os_checksum: "ab".repeat(32) });
+    // Without oci=true a pullspec is not a checksum; with it, a checksum is not a pullspec.
+    const noOci = GraphQuerySchema.safeParse({ basearch: "x86_64", stream: "stable", os_checksum: img("ab") });
+    expect(noOci.success).toBe(false);
+    expect(noOci.error?.issues[0]?.message).toMatch(/oci=true/);
+    expect(GraphQuerySchema.safeParse({ basearch: "x86_64", stream: "stable", os_checksum: "ab".repeat(32), oci: "true" }).success).toBe(false);
+    // fedora-coreos-cincinnati reads oci as a serde bool (fcos-policy-engine/src/main.rs:133): true or false only.
+    expect(GraphQuerySchema.safeParse({ basearch: "x86_64", stream: "stable", oci: "yes" }).success).toBe(false);
+    expect(GraphQuerySchema.parse({ basearch: "x86_64", stream: "stable", oci: "false" }).oci).toBe(false);
+  });
+
+  it("serves the OCI graph as fedora-coreos-cincinnati does: the pullspec as payload, scheme oci, releases without an image left out", () => {
+    // commons/src/graph.rs:40-57 (payload = digest_ref, scheme "oci", no image → skipped).
+    const o1 = { ...v1, ociPullspec: img("a1") };
+    const o3 = { ...v3, ociPullspec: img("c3") };
+    const c = channel({ id: "fcos-stable", osFamily: "fcos", targetReleaseId: v3.id });
+    const g = buildGraph({ releases: [o1, v2, o3], channel: c, targetVersion: v3.version, wariness: 0, now, oci: true });
+    assertValid(g);
+    expect(g.nodes).toEqual([
+      { version: v1.version, payload: img("a1"), metadata: { "org.fedoraproject.coreos.scheme": "oci", "org.fedoraproject.coreos.releases.age_index": "0" } },
+      { version: v3.version, payload: img("c3"), metadata: { "org.fedoraproject.coreos.scheme": "oci", "org.fedoraproject.coreos.releases.age_index": "1" } },
+    ]);
+    expect(g.edges).toEqual([[0, 1]]);
+    // zincati src/cincinnati/mod.rs:339-347: the booted node is the one whose payload equals the pullspec.
+    expect(nextUpdate(g, img("a1"))?.version).toBe(v3.version);
+    expect(nextUpdate(g, img("A1"))).toBeNull();
+    // The OSTree graph of the same releases is unchanged.
+    const checksum = buildGraph({ releases: [o1, v2, o3], channel: c, targetVersion: v3.version, wariness: 0, now });
+    expect(checksum.nodes.map((n) => n.payload)).toEqual([v1, v2, v3].map((x) => x.ostreeChecksum));
+    expect(checksum.nodes.every((n) => n.metadata["org.fedoraproject.coreos.scheme"] === "checksum")).toBe(true);
+  });
+
+  it("picks like Zincati: highest age_index among the targets, never a downgrade (src/cincinnati/mod.rs:302-315)", () => {
+    const g = { nodes: [v1, v2, v3].map((x, i) => ({ version: x.version, payload: x.ostreeChecksum!, metadata: { "org.fedoraproject.coreos.scheme": "checksum", "org.fedoraproject.coreos.releases.age_index": String(i) } })), edges: [[0, 1], [0, 2], [2, 0]] as Array<[number, number]> };
+    expect(nextUpdate(g, v1.ostreeChecksum!)?.version).toBe(v3.version);
+    expect(nextUpdate(g, v3.ostreeChecksum!)).toBeNull();
+  });
+
+  it("says why a host finds no edge", () => {
+    const c = channel({ id: "fcos-stable", osFamily: "fcos", targetReleaseId: v3.id });
+    const input = { releases: [v1, v2, v3], channel: c, targetVersion: v3.version, wariness: 0, now };
+    const g = buildGraph(input);
+    expect(explainNoEdge(input, g, "ff".repeat(32))).toMatch(/booted OSTree checksum f+ is not in the catalog/);
+    expect(explainNoEdge(input, g, null)).toMatch(/sent no OSTree checksum/);
+    expect(explainNoEdge(input, g, v3.ostreeChecksum)).toMatch(/not older than the target/);
+    const oci = { ...input, oci: true };
+    expect(explainNoEdge(oci, buildGraph(oci), v1.ostreeChecksum)).toMatch(/has no OCI image pullspec/);
+    const dead = { ...input, releases: [{ ...v1, deadend: true, deadendReason: "storage migration" }, v2, v3] };
+    expect(explainNoEdge(dead, buildGraph(dead), v1.ostreeChecksum)).toBe(`booted release ${v1.version} is a dead end: storage migration`);
+    const throttled = { ...input, channel: { ...c, rolloutStartedAt: now, rolloutDurationMinutes: 600, rolloutStartValue: 0.1 }, wariness: 0.9 };
+    expect(explainNoEdge(throttled, buildGraph(throttled), v1.ostreeChecksum)).toMatch(/throttled rollout of .* has reached 10% of hosts; this host's wariness 0.90/);
   });
 });

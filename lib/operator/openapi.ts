@@ -16,7 +16,7 @@ import {
   VoteSchema,
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
-import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleasePromoteSchema, ReleaseSlotSchema } from "./release-schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseEditSchema, ReleaseImportSchema, ReleasePromoteSchema, ReleaseSlotSchema } from "./release-schemas";
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
 import { NewSyncSourceSchema, SyncSourcePatchSchema } from "./sync-schemas";
@@ -153,6 +153,9 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/releases": {
         get: op({ summary: "Release catalog", permission: "fleet:read", params: [{ name: "channel", in: "query", schema: str }, { name: "os", in: "query", schema: str }] }),
         post: op({ summary: "Add a release", permission: "fleet:write", body: schemaOf(NewReleaseSchema), ok: 201 }),
+      },
+      "/api/v1/releases/{id}": {
+        patch: op({ summary: "Set or clear a Fedora CoreOS release's OCI image pullspec", permission: "fleet:write", params: [idParam], body: schemaOf(ReleaseEditSchema) }),
       },
       "/api/v1/releases/{id}/recall": {
         post: op({ summary: "Recall a release everywhere (reason required); its live rollouts end, or pause with rollouts=pause", permission: "fleet:write", params: [idParam], body: { type: "object", properties: { reason: str, rollouts: { type: "string", enum: ["end", "pause"] } }, required: ["reason"] } }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { GROUP_NAME, OS_FAMILY_VALUES } from "../agent/native-report";
 import { normalizeArch } from "../agent/machine-id";
+import { isPullspecError, parsePullspec, PULLSPEC_MAX } from "../cincinnati/oci";
 
 const base64 = (bytes: number) =>
   z
@@ -22,7 +23,27 @@ export const ExtensionPayloadSchema = z.object({
 });
 export type ExtensionPayloadInput = z.output<typeof ExtensionPayloadSchema>;
 
-/** A release in the catalog: Flatcar needs a payload (URL, name, size, SHA-1, SHA-256), FCOS an OSTree checksum. */
+/**
+ * An FCOS release's image pullspec for one arch, stored in the canonical form Zincati sends and
+ * compares byte for byte (lib/cincinnati/oci.ts): `registry/repository@sha256:<hex>`, no tag.
+ */
+export const ociPullspecSchema = z
+  .string()
+  .trim()
+  .max(PULLSPEC_MAX)
+  .transform((s, ctx) => {
+    const spec = parsePullspec(s);
+    if (isPullspecError(spec)) {
+      ctx.addIssue({ code: "custom", message: spec.error });
+      return z.NEVER;
+    }
+    return spec.whole;
+  });
+
+/**
+ * A release in the catalog: Flatcar needs a payload (URL, name, size, SHA-1, SHA-256), FCOS an
+ * OSTree checksum or an OCI image pullspec (hosts booted from an image), or both.
+ */
 export const NewReleaseSchema = z
   .object({
     osFamily: z.enum(OS_FAMILY_VALUES),
@@ -36,6 +57,7 @@ export const NewReleaseSchema = z
     sha256Base64: base64(32).nullish(),
     ostreeChecksum: z.string().regex(/^[0-9a-f]{64}$/, "must be a 64-hex OSTree commit").nullish(),
     extensionPayloads: z.array(ExtensionPayloadSchema).max(64).default([]),
+    ociPullspec: ociPullspecSchema.nullish(),
     barrier: z.boolean().default(false),
     barrierReason: z.string().max(500).nullish(),
     deadend: z.boolean().default(false),
@@ -58,7 +80,9 @@ export const NewReleaseSchema = z
         ctx.addIssue({ code: "custom", path: ["extensionPayloads", i, "url"], message: `must be ${extensionUrl(r.payloadUrl, e.name)} (Omaha serves every package from the payload's base URL)` });
       }
     }
-    if (r.osFamily === "fcos" && !r.ostreeChecksum) ctx.addIssue({ code: "custom", path: ["ostreeChecksum"], message: "required for a Fedora CoreOS release" });
+    // Upstream has releases with only an image (fedora-coreos-cincinnati fcos-graph-builder scraper, "releases without ostree commits").
+    if (r.osFamily === "fcos" && !r.ostreeChecksum && !r.ociPullspec) ctx.addIssue({ code: "custom", path: ["ostreeChecksum"], message: "an OSTree checksum or an OCI image pullspec is required for a Fedora CoreOS release" });
+    if (r.osFamily !== "fcos" && r.ociPullspec) ctx.addIssue({ code: "custom", path: ["ociPullspec"], message: "only Fedora CoreOS releases have an OCI image pullspec" });
   });
 export type NewRelease = z.output<typeof NewReleaseSchema>;
 
@@ -74,6 +98,13 @@ export const ReleasePromoteSchema = z.object({
 });
 
 export const ReleaseImportSchema = z.object({ releases: z.array(NewReleaseSchema).min(1).max(1000) });
+
+/** Edit a release's payload identity that can be added later: the OCI image pullspec (null clears it). */
+export const ReleaseEditSchema = z.object({
+  ociPullspec: ociPullspecSchema.nullable(),
+  reason: z.string().trim().max(500).default(""),
+});
+export type ReleaseEdit = z.output<typeof ReleaseEditSchema>;
 
 /** The `updatedAt` the editor loaded: a change made meanwhile by someone else is refused (409). */
 export const expectedUpdatedAt = z.iso.datetime({ offset: true }).optional();

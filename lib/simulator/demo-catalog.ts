@@ -6,7 +6,7 @@ import type { NewRelease } from "../operator/release-schemas";
 import type { HostProfile } from "./fleet";
 import { OMAHA_TRACK } from "./omaha-host";
 import { ZINCATI_STREAM } from "./zincati-host";
-import { demoTargetVersion, fcosBasearch, fcosChecksum, RELEASES } from "./versions";
+import { demoTargetVersion, fcosBasearch, fcosChecksum, fcosPullspec, RELEASES } from "./versions";
 
 export type DemoFamily = Extract<OsFamily, "flatcar" | "fcos">;
 
@@ -69,7 +69,7 @@ export function demoFlatcarRelease(version: string, arch: string): NewRelease {
 /** Extension packages each demo Flatcar release carries, named as Flatcar names them (OEM and sysext images). */
 export const DEMO_EXTENSIONS = ["oem-qemu.gz", "flatcar-podman.gz"] as const;
 
-/** An FCOS release whose OSTree checksum is the one the simulated Zincati boots. */
+/** An FCOS release whose OSTree checksum and OCI image are the ones the simulated Zincati boots. */
 export function demoFcosRelease(version: string, arch: string): NewRelease {
   return {
     osFamily: "fcos",
@@ -78,6 +78,7 @@ export function demoFcosRelease(version: string, arch: string): NewRelease {
     arch,
     ostreeChecksum: fcosChecksum(version, fcosBasearch(arch)),
     extensionPayloads: [],
+    ociPullspec: fcosPullspec(version, fcosBasearch(arch)),
     barrier: false,
     deadend: false,
     notes: NOTES,

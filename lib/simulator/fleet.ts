@@ -22,7 +22,12 @@ export interface HostProfile {
   alephVersion: string;
   /** Zincati `[identity] rollout_wariness`, for the few hosts that configure one. */
   rolloutWariness: number | null;
+  /** FCOS hosts booted from an OCI image: Zincati polls with `oci=true` and the image pullspec. */
+  oci: boolean;
 }
+
+/** Share of FCOS hosts booted from an OCI image (Fedora CoreOS is moving its fleet to image updates). */
+export const FCOS_OCI_SHARE = 0.3;
 
 interface GroupSpec {
   name: string;
@@ -112,6 +117,8 @@ export function buildFleet(seed: number, count: number, mix: ProtocolMix = NATIV
       platform: osFamily === "fcos" ? (ZINCATI_PLATFORM[oem] ?? "metal") : oem,
       alephVersion: firstInstalledVersion(extra, osFamily, version),
       rolloutWariness: chance(extra, 0.15) ? Math.round(extra() * 100) / 100 : null,
+      // Its own stream again: earlier hosts' draws stay as they were.
+      oci: osFamily === "fcos" && chance(hostRng(seed, index, 4), FCOS_OCI_SHARE),
     });
   }
   return fleet;

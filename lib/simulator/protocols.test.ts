@@ -50,8 +50,8 @@ describe("a mixed fleet", () => {
       expect(DEMO_CHANNELS.find((c) => c.id === t.channelId)?.osFamily).toBe(t.family);
       for (const h of fleet.filter((x) => x.osFamily === t.family)) expect(compareVersions(t.version, h.initialVersion)).toBeGreaterThan(0);
     }
-    // The graph's payloads are the checksums the simulated Zincati boots.
-    const payloads = new Set(releases.map((r) => r.ostreeChecksum).filter(Boolean));
+    // The graph's payloads are the checksums (or, for image-booted hosts, the pullspecs) the simulated Zincati boots.
+    const payloads = new Set(releases.flatMap((r) => [r.ostreeChecksum, r.ociPullspec]).filter(Boolean));
     for (const h of of("fcos")) {
       const sim = initialSim(h, hostRng(7, h.index, 1));
       expect(sim.protocol === "fcos" && payloads.has(sim.state.checksum)).toBe(true);

@@ -90,11 +90,11 @@ describe("Simulation with a mixed fleet", () => {
   });
 
   it("retries a taken FleetLock slot with backoff and counts it apart", async () => {
-    const graph = (checksum: string) =>
+    const graph = (checksum: string, scheme: string) =>
       JSON.stringify({
         nodes: [
-          { version: "old", payload: checksum, metadata: { "org.fedoraproject.coreos.releases.age_index": "0" } },
-          { version: "new", payload: "n".repeat(64), metadata: { "org.fedoraproject.coreos.releases.age_index": "1" } },
+          { version: "old", payload: checksum, metadata: { "org.fedoraproject.coreos.releases.age_index": "0", "org.fedoraproject.coreos.scheme": scheme } },
+          { version: "new", payload: "n".repeat(64), metadata: { "org.fedoraproject.coreos.releases.age_index": "1", "org.fedoraproject.coreos.scheme": scheme } },
         ],
         edges: [[0, 1]],
       });
@@ -102,7 +102,7 @@ describe("Simulation with a mixed fleet", () => {
     const t: ReportTransport = {
       send(req: SimRequest) {
         const url = new URL(req.path, "http://x");
-        if (url.pathname === "/v1/graph") return Promise.resolve({ kind: "response", status: 200, body: graph(url.searchParams.get("os_checksum")!), latencyMs: 1 });
+        if (url.pathname === "/v1/graph") return Promise.resolve({ kind: "response", status: 200, body: graph(url.searchParams.get("os_checksum")!, url.searchParams.get("oci") === "true" ? "oci" : "checksum"), latencyMs: 1 });
         if (url.pathname === "/v1/pre-reboot") return Promise.resolve({ kind: "response", status: ++locks < 3 ? 409 : 200, body: '{"kind":"failed_lock_semaphore_full","value":"taken"}', latencyMs: 1 });
         return Promise.resolve({ kind: "response", status: 200, body: '{"kind":"ok","value":"ok"}', latencyMs: 1 });
       },
@@ -125,10 +125,11 @@ describe("Simulation stopping", () => {
       send(req: SimRequest) {
         const url = new URL(req.path, "http://x");
         if (url.pathname === "/v1/graph") {
+          const scheme = url.searchParams.get("oci") === "true" ? "oci" : "checksum";
           const body = JSON.stringify({
             nodes: [
-              { version: "old", payload: url.searchParams.get("os_checksum"), metadata: { "org.fedoraproject.coreos.releases.age_index": "0" } },
-              { version: "new", payload: "n".repeat(64), metadata: { "org.fedoraproject.coreos.releases.age_index": "1" } },
+              { version: "old", payload: url.searchParams.get("os_checksum"), metadata: { "org.fedoraproject.coreos.releases.age_index": "0", "org.fedoraproject.coreos.scheme": scheme } },
+              { version: "new", payload: "n".repeat(64), metadata: { "org.fedoraproject.coreos.releases.age_index": "1", "org.fedoraproject.coreos.scheme": scheme } },
             ],
             edges: [[0, 1]],
           });

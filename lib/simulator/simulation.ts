@@ -118,6 +118,7 @@ export class Simulation {
       snap.phases[phase] = (snap.phases[phase] ?? 0) + 1;
       if (versionOf(sim) !== this.profiles[i]!.initialVersion) snap.updated++;
       if (isUnhealthy(sim)) snap.unhealthy++;
+      if (this.profiles[i]!.oci) snap.oci = (snap.oci ?? 0) + 1;
     });
     return out;
   }

@@ -61,6 +61,8 @@ export interface ProtocolSnapshot {
   updated: number;
   /** Native hosts with a failing health check. */
   unhealthy: number;
+  /** FCOS hosts booted from an OCI image (Zincati polls with oci=true). */
+  oci?: number;
 }
 
 export type FleetSnapshot = Partial<Record<Protocol, ProtocolSnapshot>>;

@@ -53,6 +53,15 @@ export function fcosChecksum(version: string, basearch: string): string {
   return createHash("sha256").update(`fedora-coreos/${basearch}/${version}`).digest("hex");
 }
 
+/**
+ * The OCI image pullspec of a Fedora CoreOS release on one architecture, in the form Zincati
+ * reports for a host booted from an image (`registry/repository@sha256:<hex>`, zincati
+ * src/rpm_ostree/cli_status.rs:121-135). Made up but deterministic like `fcosChecksum`.
+ */
+export function fcosPullspec(version: string, basearch: string): string {
+  return `quay.io/fedora/fedora-coreos@sha256:${createHash("sha256").update(`fedora-coreos-oci/${basearch}/${version}`).digest("hex")}`;
+}
+
 /** Zincati's basearch for an arch in any spelling (`amd64` → `x86_64`). */
 export function fcosBasearch(arch: string): string {
   if (arch === "amd64" || arch === "x86_64") return "x86_64";

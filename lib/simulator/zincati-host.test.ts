@@ -6,7 +6,7 @@ import { phaseOf } from "./agents";
 import { demoFcosRelease, demoVersions } from "./demo-catalog";
 import { buildFleet } from "./fleet";
 import type { Rng } from "./random";
-import { fcosChecksum } from "./versions";
+import { fcosChecksum, fcosPullspec } from "./versions";
 import { chooseUpdate, initialZincatiState, zincatiAnswered, zincatiRequest, type ZincatiHostState } from "./zincati-host";
 
 const fleet = buildFleet(3, 400, [["fcos", 1]]);
@@ -16,13 +16,13 @@ const versions = demoVersions("fcos");
 const target = versions[versions.length - 1]!;
 
 /** The graph Flotilla serves for the demo catalog's amd64 releases, targeting `targetVersion`. */
-function graphJson(targetVersion = target, over: Partial<ChannelInfo> = {}): string {
+function graphJson(targetVersion = target, over: Partial<ChannelInfo> = {}, oci = false): string {
   const releases: ReleaseInfo[] = versions.map((v, i) => {
     const r = demoFcosRelease(v, "amd64");
-    return { id: `r${i}`, osFamily: "fcos", channelId: r.channelId, version: v, arch: "amd64", payloadUrl: null, payloadName: null, sizeBytes: null, sha1Base64: null, sha256Base64: null, ostreeChecksum: r.ostreeChecksum ?? null, barrier: false, barrierReason: null, deadend: false, deadendReason: null, recalled: null };
+    return { id: `r${i}`, osFamily: "fcos", channelId: r.channelId, version: v, arch: "amd64", payloadUrl: null, payloadName: null, sizeBytes: null, sha1Base64: null, sha256Base64: null, ostreeChecksum: r.ostreeChecksum ?? null, ociPullspec: r.ociPullspec ?? null, barrier: false, barrierReason: null, deadend: false, deadendReason: null, recalled: null };
   });
   const channel: ChannelInfo = { id: "fcos-stable", osFamily: "fcos", targetReleaseId: `r${versions.indexOf(targetVersion)}`, paused: false, pausedReason: null, rolloutStartedAt: null, rolloutDurationMinutes: 0, rolloutStartValue: 0, ...over };
-  return JSON.stringify(buildGraph({ releases, channel, targetVersion: channel.targetReleaseId ? targetVersion : null, wariness: 0.5, now: new Date() }));
+  return JSON.stringify(buildGraph({ releases, channel, targetVersion: channel.targetReleaseId ? targetVersion : null, wariness: 0.5, now: new Date(), oci }));
 }
 
 const ok = (s: ZincatiHostState, body: string, failRate = 0) => zincatiAnswered(host, s, 200, body, mid, { failRate });
@@ -90,13 +90,37 @@ describe("Zincati host", () => {
     // A downgrade edge is ignored.
     const downgrade = JSON.stringify({
       nodes: [
-        { version: "1", payload: "a", metadata: { "org.fedoraproject.coreos.releases.age_index": "0" } },
-        { version: "2", payload: "b", metadata: { "org.fedoraproject.coreos.releases.age_index": "1" } },
+        { version: "1", payload: "a", metadata: { "org.fedoraproject.coreos.releases.age_index": "0", "org.fedoraproject.coreos.scheme": "checksum" } },
+        { version: "2", payload: "b", metadata: { "org.fedoraproject.coreos.releases.age_index": "1", "org.fedoraproject.coreos.scheme": "checksum" } },
       ],
       edges: [[1, 0]],
     });
     expect(chooseUpdate(downgrade, "b").kind).toBe("none");
     expect(chooseUpdate("not json", booted).kind).toBe("invalid");
     expect(chooseUpdate('{"nodes":[{"version":"1","payload":"a","metadata":{"org.fedoraproject.coreos.releases.age_index":0}}],"edges":[]}', "a")).toMatchObject({ kind: "invalid" });
+  });
+
+  it("an image-booted host polls with oci=true and its pullspec, and updates along the OCI graph", () => {
+    const ociHost = fleet.find((h) => h.oci && h.arch === "x86_64" && h.initialVersion === host.initialVersion) ?? { ...host, oci: true };
+    let s = ok(initialZincatiState(ociHost), LOCK_OK).state;
+    expect(s.checksum).toBe(fcosPullspec(ociHost.initialVersion, "x86_64"));
+    const q = GraphQuerySchema.parse(Object.fromEntries(new URL(zincatiRequest(ociHost, s).path, "http://x").searchParams));
+    expect(q).toMatchObject({ oci: true, os_checksum: s.checksum, os_version: ociHost.initialVersion });
+    const staged = zincatiAnswered(ociHost, s, 200, graphJson(target, {}, true), mid, { failRate: 0 });
+    expect(staged.state).toMatchObject({ phase: "staging", target: { version: target, checksum: fcosPullspec(target, "x86_64") } });
+    s = zincatiAnswered(ociHost, staged.state, 200, LOCK_OK, mid, { failRate: 0 }).state;
+    expect(s).toMatchObject({ version: target, checksum: fcosPullspec(target, "x86_64") });
+    // The checksum graph has no node of the oci scheme: Zincati finds nothing (src/cincinnati/mod.rs:339-357).
+    expect(chooseUpdate(graphJson(), fcosPullspec(ociHost.initialVersion, "x86_64"), [], true)).toEqual({ kind: "none", reason: "booted release not in the graph" });
+    expect(chooseUpdate(graphJson(target, {}, true), fcosChecksum(host.initialVersion, "x86_64"))).toEqual({ kind: "none", reason: "booted release not in the graph" });
+  });
+
+  it("boots about 30% of FCOS hosts from an OCI image, and no other host", () => {
+    const big = buildFleet(7, 2000, [["fcos", 1], ["flatcar", 1]]);
+    const fcos = big.filter((h) => h.osFamily === "fcos");
+    const share = fcos.filter((h) => h.oci).length / fcos.length;
+    expect(share).toBeGreaterThan(0.25);
+    expect(share).toBeLessThan(0.35);
+    expect(big.filter((h) => h.osFamily !== "fcos" && h.oci)).toEqual([]);
   });
 });

@@ -3,11 +3,12 @@
 import type { HostProfile } from "./fleet";
 import { chance, type Rng } from "./random";
 import type { SimRequest } from "./transport";
-import { fcosBasearch, fcosChecksum } from "./versions";
+import { fcosBasearch, fcosChecksum, fcosPullspec } from "./versions";
 
 export const ZINCATI_STREAM = "stable";
 export const ZINCATI_USER_AGENT = "zincati/0.0.30";
 const AGE_INDEX = "org.fedoraproject.coreos.releases.age_index";
+const SCHEME = "org.fedoraproject.coreos.scheme";
 
 export type ZincatiPhase = "starting" | "idle" | "staging" | "waiting_slot" | "rebooting";
 /** What the next request is: unlock at start-up, a graph poll, or asking for a reboot slot. */
@@ -15,12 +16,13 @@ export type ZincatiNext = "unlock" | "poll" | "lock";
 
 export interface ZincatiTarget {
   version: string;
+  /** The node's payload: an OSTree checksum, or for an image-booted host an image pullspec. */
   checksum: string;
 }
 
 export interface ZincatiHostState {
   version: string;
-  /** OSTree commit of the booted deployment. */
+  /** The booted deployment: its OSTree commit, or for an image-booted host its image pullspec. */
   checksum: string;
   phase: ZincatiPhase;
   next: ZincatiNext;
@@ -50,10 +52,12 @@ export interface ZincatiStep {
 
 /** A new boot: Zincati starts by releasing any reboot slot it may still hold. */
 export function initialZincatiState(profile: HostProfile): ZincatiHostState {
-  return { version: profile.initialVersion, checksum: fcosChecksum(profile.initialVersion, fcosBasearch(profile.arch)), phase: "starting", next: "unlock", target: null, attempts: 0, denylist: [] };
+  const basearch = fcosBasearch(profile.arch);
+  const booted = profile.oci ? fcosPullspec(profile.initialVersion, basearch) : fcosChecksum(profile.initialVersion, basearch);
+  return { version: profile.initialVersion, checksum: booted, phase: "starting", next: "unlock", target: null, attempts: 0, denylist: [] };
 }
 
-/** Zincati's graph query, parameters in the order it sends them. */
+/** Zincati's graph query (src/identity/mod.rs:133-156): an image-booted host adds `oci=true` and sends its pullspec. */
 export function graphPath(profile: HostProfile, s: ZincatiHostState): string {
   const q = new URLSearchParams({
     basearch: fcosBasearch(profile.arch),
@@ -64,6 +68,7 @@ export function graphPath(profile: HostProfile, s: ZincatiHostState): string {
     node_uuid: profile.machineId,
     platform: profile.platform,
   });
+  if (profile.oci) q.set("oci", "true");
   if (profile.rolloutWariness !== null) q.set("rollout_wariness", String(profile.rolloutWariness));
   return `/v1/graph?${q.toString()}`;
 }
@@ -88,6 +93,7 @@ interface Node {
   version: string;
   payload: string;
   ageIndex: number;
+  scheme: string | undefined;
 }
 
 function parseGraph(body: string): { nodes: Node[]; edges: Array<[number, number]> } | string {
@@ -108,7 +114,7 @@ function parseGraph(body: string): { nodes: Node[]; edges: Array<[number, number
     const age = (metadata as Record<string, string>)[AGE_INDEX];
     const ageIndex = Number(age);
     if (age === undefined || !Number.isInteger(ageIndex)) return `node ${version} without an integer ${AGE_INDEX}`;
-    nodes.push({ version, payload, ageIndex });
+    nodes.push({ version, payload, ageIndex, scheme: (metadata as Record<string, string>)[SCHEME] });
   }
   const edges: Array<[number, number]> = [];
   for (const e of doc.edges as unknown[]) {
@@ -119,13 +125,15 @@ function parseGraph(body: string): { nodes: Node[]; edges: Array<[number, number
 }
 
 /**
- * Zincati's rule: find the node whose payload is the booted checksum, follow its edges, drop
- * deployments already on disk (the denylist), never downgrade, take the highest age_index.
+ * Zincati's rule: find the node whose payload is the booted checksum (of the host's scheme:
+ * `oci` for an image-booted host, else `checksum`; src/cincinnati/mod.rs:339-357), follow its
+ * edges, drop deployments already on disk (the denylist), never downgrade, take the highest
+ * age_index.
  */
-export function chooseUpdate(body: string, booted: string, denylist: readonly string[] = []): GraphChoice {
+export function chooseUpdate(body: string, booted: string, denylist: readonly string[] = [], oci = false): GraphChoice {
   const graph = parseGraph(body);
   if (typeof graph === "string") return { kind: "invalid", reason: graph };
-  const from = graph.nodes.findIndex((n) => n.payload === booted);
+  const from = graph.nodes.findIndex((n) => n.payload === booted && n.scheme === (oci ? "oci" : "checksum"));
   if (from === -1) return { kind: "none", reason: "booted release not in the graph" };
   const current = graph.nodes[from]!;
   const candidates = graph.edges
@@ -164,7 +172,7 @@ export function zincatiAnswered(profile: HostProfile, s: ZincatiHostState, statu
       return { state: { ...s, phase: "idle", next: "poll", attempts: 0 }, wait: step(rng, 2, 10) };
     case "poll": {
       if (!ok) return { state: { ...s, phase: "idle" }, wait: { kind: "periodic" }, problem: refused("graph") };
-      const choice = chooseUpdate(body, s.checksum, s.denylist);
+      const choice = chooseUpdate(body, s.checksum, s.denylist, profile.oci);
       if (choice.kind === "invalid") return { state: { ...s, phase: "idle" }, wait: { kind: "periodic" }, problem: `invalid graph: ${choice.reason}` };
       if (choice.kind === "none") return { state: { ...s, phase: "idle" }, wait: { kind: "periodic" } };
       // rpm-ostree downloads and deploys the new commit, then Zincati asks for a slot.

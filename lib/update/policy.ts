@@ -17,6 +17,8 @@ export interface ReleaseInfo {
   sha1Base64: string | null;
   sha256Base64: string | null;
   ostreeChecksum: string | null;
+  /** FCOS: the release's image pullspec for this arch (`registry/repo@sha256:…`), served in the OCI graph. */
+  ociPullspec: string | null;
   barrier: boolean;
   barrierReason: string | null;
   deadend: boolean;

@@ -13,6 +13,7 @@ export function release(over: Partial<ReleaseInfo> & { version: string }): Relea
     sha1Base64: "c2hhMQ==",
     sha256Base64: "c2hhMjU2",
     ostreeChecksum: null,
+    ociPullspec: null,
     barrier: false,
     barrierReason: null,
     deadend: false,

@@ -460,7 +460,7 @@ export function badInputCorpus(opts: CorpusOptions): BadRequest[] {
   }
 
   // Cincinnati graph.
-  const graphParams = ["basearch", "stream", "os_version", "os_checksum", "group", "node_uuid", "platform", "rollout_wariness"];
+  const graphParams = ["basearch", "stream", "os_version", "os_checksum", "oci", "group", "node_uuid", "platform", "rollout_wariness"];
   const validGraph = "basearch=x86_64&stream=stable&os_version=40.20240416.3.1&os_checksum=abc123&group=default&node_uuid=e0f3745b108f471cbd4883c6fbed8cdd&platform=qemu";
   for (let i = 0; i < 500; i++) {
     const path = r() < 0.5 ? `/v1/graph${querySuffix(r, graphParams)}` : `/v1/graph?${validGraph}&${pick(r, graphParams)}=${oddQueryValue(r)}`;

@@ -10,7 +10,7 @@ import { HostQuerySchema } from "@/lib/fleet/host-query";
 import { DEMO_CHANNELS, demoReleases, demoTargets } from "@/lib/simulator/demo-catalog";
 import { HttpTransport } from "@/lib/simulator/http-transport";
 import { Simulation, type SimulationResult } from "@/lib/simulator/simulation";
-import { fcosBasearch, fcosChecksum } from "@/lib/simulator/versions";
+import { fcosBasearch, fcosChecksum, fcosPullspec } from "@/lib/simulator/versions";
 import { startServer, type RunningServer } from "@/server/app";
 
 const TOKEN = "integration-simulator-token-0123";
@@ -169,14 +169,19 @@ describe("simulator with Flatcar, FCOS and native hosts against a seeded catalog
   it("has FCOS hosts take a FleetLock slot, reboot into the target and release the slot", async () => {
     const target = demoTargets().find((t) => t.family === "fcos")!.version;
     let rebooted = 0;
+    let rebootedFromImage = 0;
     for (const profile of msim.profiles.filter((p) => p.protocol === "fcos")) {
       const host = await getHost(database.db, profile.machineId);
       const history = (await hostHistory(database.db, profile.machineId, { limit: 500 })).items;
       if (host?.osVersion !== target || !history.some((h) => h.kind === "reboot_slot")) continue;
       rebooted++;
-      expect(host.deploymentId).toBe(fcosChecksum(target, fcosBasearch(profile.arch)));
+      // Image-booted hosts poll with oci=true and report the image they run.
+      expect(host.deploymentId).toBe(profile.oci ? fcosPullspec(target, fcosBasearch(profile.arch)) : fcosChecksum(target, fcosBasearch(profile.arch)));
+      if (profile.oci) rebootedFromImage++;
+      expect(host.previousVersion).toBe(profile.initialVersion);
     }
     expect(rebooted).toBeGreaterThan(0);
+    expect(rebootedFromImage).toBeGreaterThan(0);
     for (const group of await listRebootSlots(database.db)) expect(group.holders, group.id).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { fcosGuidanceForHost } from "@/db/queries/fcos-guidance";
 import { getHost } from "@/db/queries/hosts";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { AppError } from "@/lib/errors";
@@ -7,5 +8,6 @@ export const GET = route<{ id: string }>({ permission: "fleet:read" }, async ({ 
   const id = normalizeMachineId(params.id);
   const host = id ? await getHost(db, id) : null;
   if (!host) throw new AppError("not_found", "no such host");
-  return host;
+  // FCOS hosts roll back on the host: the page names the pin's author, reason and the command.
+  return { ...host, fcosGuidance: await fcosGuidanceForHost(db, host) };
 });

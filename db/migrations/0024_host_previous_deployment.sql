@@ -1,0 +1,1 @@
+ALTER TABLE "hosts" ADD COLUMN "previous_deployment_id" text;
