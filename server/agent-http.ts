@@ -12,7 +12,9 @@ import { decideUpdate } from "@/lib/update/decide";
 import { resolveChannel, resolveGroup } from "@/lib/update/policy";
 import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
+import type { AgentGate } from "./agent-gate";
 import type { EnrollmentAuth } from "./enrollment-auth";
+import { sameSecret } from "@/lib/auth/tokens";
 import { handlePreReboot, handleSteadyState } from "./fleetlock-http";
 import { handleIgnitionSelect, handleIgnitionVersion } from "./ignition-http";
 import { handleOmaha } from "./omaha-http";
@@ -31,6 +33,10 @@ export interface AgentDeps {
   trustProxy: boolean;
   /** When set, Omaha is served only at /v1/update/<token>. */
   omahaPathToken?: string;
+  /** When set, Omaha, the graph and FleetLock are served only under /fleet/<token>/. */
+  agentPathToken?: string;
+  /** Admission of the open protocols: hosts enrolled with a token, the new-host cap. */
+  gate: AgentGate;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, deps: AgentDeps) => Promise<void>;
@@ -51,7 +57,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
 /** Returns a handler that answers agent and probe routes and reports whether it did. */
 export function createAgentRouter(deps: AgentDeps) {
   return (req: IncomingMessage, res: ServerResponse, rawPath: string): boolean => {
-    const pathname = routeOf(rawPath, deps.omahaPathToken);
+    const pathname = routeOf(rawPath, deps.omahaPathToken, deps.agentPathToken);
     if (pathname === null) return false;
     const route = ROUTES[pathname];
     if (!route) return false;
@@ -78,17 +84,32 @@ export function createAgentRouter(deps: AgentDeps) {
   };
 }
 
+/** The unauthenticated agent protocols, which the fleet's path secret guards when it is set. */
+const OPEN_ROUTES = new Set(["/v1/update", "/v1/graph", "/v1/pre-reboot", "/v1/steady-state"]);
+const FLEET_PREFIX = "/fleet/";
+
 /**
- * Maps a request path to its route key. Omaha answers at /v1/update, /v1/update/ and, when an
- * admin requires a secret, only at /v1/update/<token>.
+ * Maps a request path to its route key. Omaha answers at /v1/update and /v1/update/; with the
+ * legacy Omaha secret only at /v1/update/<token>. With the fleet's path secret, Omaha, the graph
+ * and FleetLock answer only under /fleet/<secret>/ (update_engine's SERVER and Zincati's
+ * base_url are URLs, so the path is where a secret fits); the route key never holds the secret.
  */
-function routeOf(path: string, omahaToken: string | undefined): string | null {
+function routeOf(path: string, omahaToken: string | undefined, agentToken: string | undefined): string | null {
   if (path.startsWith("/ignition/configs/")) return "/ignition/configs";
+  if (path.startsWith(FLEET_PREFIX)) {
+    const end = path.indexOf("/", FLEET_PREFIX.length);
+    if (!agentToken || end === -1 || !sameSecret(path.slice(FLEET_PREFIX.length, end), agentToken)) return null;
+    const rest = path.slice(end);
+    const route = rest === "/v1/update/" ? "/v1/update" : rest;
+    return OPEN_ROUTES.has(route) ? route : null;
+  }
   if (path === "/v1/update" || path === "/v1/update/" || path.startsWith("/v1/update/")) {
+    if (agentToken && !omahaToken) return null;
     const suffix = path.slice("/v1/update".length).replace(/^\/|\/$/g, "");
     if (omahaToken ? suffix === omahaToken : suffix === "") return "/v1/update";
     return null;
   }
+  if (agentToken && OPEN_ROUTES.has(path)) return null;
   return path;
 }
 

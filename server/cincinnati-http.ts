@@ -29,6 +29,13 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   const policy = await deps.policy.get();
   const channel = resolveChannel(policy, "fcos", q.group, q.stream);
   const hostId = q.node_uuid ? normalizeMachineId(q.node_uuid) : null;
+  if (hostId && q.os_version) {
+    // A poll is the host's report: refused for a host enrolled with a token and past the
+    // new-host cap (ARCHITECTURE.md "Trust model"); Zincati logs the error and polls again.
+    const admission = await deps.gate.admit(hostId, "cincinnati", clientAddress(req, deps.trustProxy));
+    if (admission === "host_enrolled_with_token") return graphError(res, 403, admission, "this node is enrolled with a token; only its own agent reports for it");
+    if (admission === "new_host_cap") return graphError(res, 429, admission, "too many new nodes right now, retry later");
+  }
   const wariness = q.rollout_wariness ?? derivedWariness(hostId ?? q.node_uuid ?? "");
   const releases = channel ? (policy.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) : [];
   const now = new Date();

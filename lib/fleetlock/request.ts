@@ -9,6 +9,8 @@ export const FLEETLOCK_ERROR_KINDS = [
   "failed_lock_semaphore_full",
   "method_not_allowed",
   "unavailable",
+  // The id names a host enrolled with a token: FleetLock is unauthenticated (ARCHITECTURE.md).
+  "host_enrolled_with_token",
 ] as const;
 export type FleetLockErrorKind = (typeof FLEETLOCK_ERROR_KINDS)[number];
 
