@@ -101,7 +101,9 @@ function routeOf(path: string, omahaToken: string | undefined, agentToken: strin
     if (!agentToken || end === -1 || !sameSecret(path.slice(FLEET_PREFIX.length, end), agentToken)) return null;
     const rest = path.slice(end);
     const route = rest === "/v1/update/" ? "/v1/update" : rest;
-    return OPEN_ROUTES.has(route) ? route : null;
+    // The native agent and the health probe answer under the prefix too, so one base URL serves
+    // every kind of host (the simulator's --url as well); metrics stay where the scraper looks.
+    return OPEN_ROUTES.has(route) || route === "/v1/agent/report" || route === "/healthz" ? route : null;
   }
   if (path === "/v1/update" || path === "/v1/update/" || path.startsWith("/v1/update/")) {
     if (agentToken && !omahaToken) return null;

@@ -147,6 +147,8 @@ describe.each(testDatabases())("open agent protocols behind the fleet path secre
     expect((await lock("/v1/pre-reboot")).status).toBe(404);
     expect((await lock(`/fleet/${SECRET}/v1/pre-reboot`)).status).toBe(200);
     expect((await lock(`/fleet/${SECRET}/v1/steady-state`)).status).toBe(200);
+    // One base URL serves every kind of host, probes included (the simulator's --url).
+    expect((await fetch(`${t.server.url}/fleet/${SECRET}/healthz`)).status).toBe(200);
     // The secret never becomes a metric label.
     const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
     expect(metrics).not.toContain(SECRET);
