@@ -8,6 +8,7 @@ import { dataErrorKind, isUnavailableError } from "@/lib/db-errors";
 import { unstorableText } from "@/lib/storable-text";
 import { AppError, validationError } from "@/lib/errors";
 import { directiveFor } from "@/lib/agent/directive";
+import { bounded } from "@/lib/agent/field-bounds";
 import { decideUpdate } from "@/lib/update/decide";
 import { resolveChannel, resolveGroup } from "@/lib/update/policy";
 import { logger } from "@/lib/log";
@@ -178,7 +179,7 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
     offeredVersion: decision.kind === "offer" ? decision.release.version : null,
     rollout: decision.kind === "offer" ? (decision.rollout ?? null) : null,
     holdReason: decision.kind === "hold" ? decision.detail : null,
-    agentVersion: r.agent ? `${r.agent.name}/${r.agent.version}` : null,
+    agentVersion: r.agent ? bounded("agentVersion", `${r.agent.name}/${r.agent.version}`) : null,
     clientAddr: clientAddress(req, deps.trustProxy),
     detail: {
       ...(group !== r.group ? { requestedGroup: r.group } : {}),

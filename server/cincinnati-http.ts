@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestReport } from "@/db/queries/ingest";
+import { bounded } from "@/lib/agent/field-bounds";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { buildGraph, derivedWariness, graphArch, GraphQuerySchema, nextUpdate } from "@/lib/cincinnati/graph";
 import { activePin, channelArchKey, resolveChannel } from "@/lib/update/policy";
@@ -80,7 +81,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
       labels: {},
       groupId: q.group,
       channelId: channel?.id ?? null,
-      agentVersion: req.headers["user-agent"]?.slice(0, 64) ?? "zincati",
+      agentVersion: bounded("agentVersion", req.headers["user-agent"]) ?? "zincati",
       clientAddr: clientAddress(req, deps.trustProxy),
       platform: q.platform ?? null,
       wariness,

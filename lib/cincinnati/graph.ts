@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentText, maxLength } from "../agent/field-bounds";
 import { GROUP_NAME } from "../agent/native-report";
 import { normalizeArch } from "../agent/machine-id";
 import type { ChannelInfo, ReleaseInfo } from "../update/policy";
@@ -19,13 +20,13 @@ export interface Graph {
 
 /** Zincati's query parameters; `basearch` and `stream` are required. */
 export const GraphQuerySchema = z.object({
-  basearch: z.string().min(1, "required").max(32).regex(/^[a-z0-9_]+$/, "must be an architecture like x86_64"),
-  stream: z.string().min(1, "required").max(64).regex(GROUP_NAME, "letters, digits, . and - only"),
-  os_version: z.string().max(64).regex(/^[0-9A-Za-z.+_~-]*$/).optional(),
-  os_checksum: z.string().max(128).regex(/^[0-9a-fA-F]*$/, "must be hex").optional(),
-  group: z.string().max(64).regex(GROUP_NAME, "letters, digits, . and - only").default("default"),
-  node_uuid: z.string().max(64).regex(/^[0-9a-fA-F-]*$/, "must be hex").optional(),
-  platform: z.string().max(64).regex(/^[a-z0-9_-]*$/i).optional(),
+  basearch: z.string().min(1, "required").max(maxLength("arch")).regex(/^[a-z0-9_]+$/, "must be an architecture like x86_64"),
+  stream: z.string().min(1, "required").max(maxLength("group")).regex(GROUP_NAME, "letters, digits, . and - only"),
+  os_version: z.string().max(maxLength("version")).regex(/^[0-9A-Za-z.+_~-]*$/).optional(),
+  os_checksum: z.string().max(maxLength("deploymentId")).regex(/^[0-9a-fA-F]*$/, "must be hex").optional(),
+  group: z.string().max(maxLength("group")).regex(GROUP_NAME, "letters, digits, . and - only").default("default"),
+  node_uuid: z.string().max(maxLength("machineId")).regex(/^[0-9a-fA-F-]*$/, "must be hex").optional(),
+  platform: z.string().regex(/^[a-z0-9_-]*$/i).pipe(agentText("platform")).optional(),
   rollout_wariness: z.coerce.number().min(0).max(1).optional(),
 });
 export type GraphQuery = z.output<typeof GraphQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maxLength } from "../agent/field-bounds";
 import { GROUP_NAME } from "../agent/native-report";
 
 /** The small fixed set of error kinds Flotilla's FleetLock endpoints answer with. */
@@ -16,8 +17,8 @@ export type FleetLockErrorKind = (typeof FLEETLOCK_ERROR_KINDS)[number];
 
 export const FleetLockBodySchema = z.object({
   client_params: z.object({
-    id: z.string().min(1, "must be non-empty").max(128),
-    group: z.string().min(1, "must be non-empty").max(64).regex(GROUP_NAME, "must match ^[a-zA-Z0-9.-]+$"),
+    id: z.string().min(1, "must be non-empty").max(maxLength("fleetLockId")),
+    group: z.string().min(1, "must be non-empty").max(maxLength("group")).regex(GROUP_NAME, "must match ^[a-zA-Z0-9.-]+$"),
   }),
 });
 export type FleetLockBody = z.output<typeof FleetLockBodySchema>;
