@@ -69,7 +69,7 @@ function renderFor(res: ServerResponse, stored: string, sel: Selectors, configId
   return null;
 }
 
-const VERSION_PATH = /^\/ignition\/configs\/([a-zA-Z0-9.-]{1,64})\/(\d{1,9})\.ign$/;
+const VERSION_PATH = /^\/ignition\/configs\/([a-zA-Z0-9._-]{1,64})\/(\d{1,9})\.ign$/;
 
 /** Immutable per-version URL, fit for `ignition.config.merge` with `verification.hash`. */
 export async function handleIgnitionVersion(req: IncomingMessage, res: ServerResponse, deps: AgentDeps, pathname: string): Promise<void> {

@@ -17,8 +17,15 @@ export type UpdateState = (typeof UPDATE_STATE_VALUES)[number];
 export const OS_FAMILY_VALUES = ["flatcar", "fcos", "other"] as const;
 export type OsFamily = (typeof OS_FAMILY_VALUES)[number];
 
-/** Same rule as Zincati's group and FleetLock's group, so one name works for every protocol. */
-export const GROUP_NAME = /^[a-zA-Z0-9.-]+$/;
+/**
+ * The one name rule for groups, channels and configs, whoever names them: operators, or agents
+ * (Omaha track, Zincati group and stream, FleetLock group, native group). Zincati's and FleetLock's
+ * rule (^[a-zA-Z0-9.-]+$) plus `_`, which update_engine's GROUP= may hold; never `.` or `..`, which
+ * a URL path resolves away (such a group could not be opened, edited or deleted). Length: the
+ * `group` bound of lib/agent/field-bounds.ts.
+ */
+export const GROUP_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
+export const GROUP_NAME_RULE = "letters, digits, . _ and - only (not . or ..)";
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/;
 const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/;
 
@@ -68,7 +75,7 @@ export const NativeReportSchema = z
       .record(z.string().max(maxLength("labelKey")).regex(LABEL_KEY, "label keys are alphanumeric with . _ / -"), z.string().max(maxLength("labelValue")))
       .refine((l) => Object.keys(l).length <= 64, "at most 64 labels")
       .default({}),
-    group: z.string().min(1).max(maxLength("group")).regex(GROUP_NAME, "letters, digits, . and - only").default("default"),
+    group: z.string().min(1).max(maxLength("group")).regex(GROUP_NAME, GROUP_NAME_RULE).default("default"),
     agent: z
       .object({ name: z.string().min(1).pipe(agentText("agentName")), version: z.string().min(1).pipe(agentText("agentVersion")) })
       .optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { agentText, maxLength } from "../agent/field-bounds";
-import { GROUP_NAME } from "../agent/native-report";
+import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 import { normalizeArch } from "../agent/machine-id";
 import type { ChannelInfo, ReleaseInfo } from "../update/policy";
 import { compareVersions } from "../update/version";
@@ -21,10 +21,10 @@ export interface Graph {
 /** Zincati's query parameters; `basearch` and `stream` are required. */
 export const GraphQuerySchema = z.object({
   basearch: z.string().min(1, "required").max(maxLength("arch")).regex(/^[a-z0-9_]+$/, "must be an architecture like x86_64"),
-  stream: z.string().min(1, "required").max(maxLength("group")).regex(GROUP_NAME, "letters, digits, . and - only"),
+  stream: z.string().min(1, "required").max(maxLength("group")).regex(GROUP_NAME, GROUP_NAME_RULE),
   os_version: z.string().max(maxLength("version")).regex(/^[0-9A-Za-z.+_~-]*$/).optional(),
   os_checksum: z.string().max(maxLength("deploymentId")).regex(/^[0-9a-fA-F]*$/, "must be hex").optional(),
-  group: z.string().max(maxLength("group")).regex(GROUP_NAME, "letters, digits, . and - only").default("default"),
+  group: z.string().max(maxLength("group")).regex(GROUP_NAME, GROUP_NAME_RULE).default("default"),
   node_uuid: z.string().max(maxLength("machineId")).regex(/^[0-9a-fA-F-]*$/, "must be hex").optional(),
   platform: z.string().regex(/^[a-z0-9_-]*$/i).pipe(agentText("platform")).optional(),
   rollout_wariness: z.coerce.number().min(0).max(1).optional(),

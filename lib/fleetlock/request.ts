@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { maxLength } from "../agent/field-bounds";
-import { GROUP_NAME } from "../agent/native-report";
+import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 
 /** The small fixed set of error kinds Flotilla's FleetLock endpoints answer with. */
 export const FLEETLOCK_ERROR_KINDS = [
@@ -18,7 +18,7 @@ export type FleetLockErrorKind = (typeof FLEETLOCK_ERROR_KINDS)[number];
 export const FleetLockBodySchema = z.object({
   client_params: z.object({
     id: z.string().min(1, "must be non-empty").max(maxLength("fleetLockId")),
-    group: z.string().min(1, "must be non-empty").max(maxLength("group")).regex(GROUP_NAME, "must match ^[a-zA-Z0-9.-]+$"),
+    group: z.string().min(1, "must be non-empty").max(maxLength("group")).regex(GROUP_NAME, `must be ${GROUP_NAME_RULE}`),
   }),
 });
 export type FleetLockBody = z.output<typeof FleetLockBodySchema>;

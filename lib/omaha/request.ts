@@ -1,5 +1,6 @@
 import { bounded, maxLength, overBound, type AgentField } from "../agent/field-bounds";
 import { normalizeArch, normalizeMachineId } from "../agent/machine-id";
+import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 
 /** Flatcar's Omaha application id (update_engine sends it with or without braces). */
 export const FLATCAR_APP_ID = "e96281a6-d1af-4bde-9a0a-97b76e56dc57";
@@ -102,7 +103,7 @@ function child(n: XmlElement, name: string): XmlElement | undefined {
 }
 
 const VERSION = new RegExp(`^[0-9A-Za-z][0-9A-Za-z.+_~-]{0,${maxLength("version") - 1}}$`);
-const TRACK = new RegExp(`^[a-zA-Z0-9._-]{1,${maxLength("group")}}$`);
+
 
 function archOf(board: string | null, sp: string | null): string {
   if (board) return normalizeArch(board);
@@ -192,7 +193,7 @@ function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
   const machineId = rawMachine ? normalizeMachineId(rawMachine) : null;
   if (!machineId) throw new OmahaRequestError(`${where}@machineid must be 32 hex digits`, rawAppId);
   const track = attr(app, "track") || "stable";
-  if (!TRACK.test(track)) throw new OmahaRequestError(`${where}@track must be letters, digits, . _ -`, rawAppId);
+  if (track.length > maxLength("group") || !GROUP_NAME.test(track)) throw new OmahaRequestError(`${where}@track must be ${GROUP_NAME_RULE}`, rawAppId);
   const board = attr(app, "board") || null;
   // The board names the architecture, which picks the payload: cut, it would name another one.
   if (overBound("arch", board)) throw new OmahaRequestError(`${where}@board is longer than ${maxLength("arch")} characters`, rawAppId);
