@@ -33,7 +33,12 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   if (hostId && q.os_version) {
     // A poll is the host's report: refused for a host enrolled with a token and past the
     // new-host cap (ARCHITECTURE.md "Trust model"); Zincati logs the error and polls again.
-    const admission = await deps.gate.admit(hostId, "cincinnati", clientAddress(req, deps.trustProxy));
+    let admission;
+    try {
+      admission = await deps.gate.admit(hostId, "cincinnati", clientAddress(req, deps.trustProxy));
+    } catch {
+      return graphError(res, 503, "unavailable", "database unavailable, retry later");
+    }
     if (admission === "host_enrolled_with_token") return graphError(res, 403, admission, "this node is enrolled with a token; only its own agent reports for it");
     if (admission === "new_host_cap") return graphError(res, 429, admission, "too many new nodes right now, retry later");
   }
