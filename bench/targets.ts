@@ -72,6 +72,8 @@ function flotillaEnv(ctx: TargetContext, port: number, extra: Record<string, str
     PORT: String(port),
     HOST: "127.0.0.1",
     FLOTILLA_ENROLLMENT_TOKEN: ctx.token,
+    // The bench enrolls its whole synthetic fleet at once; it measures throughput, not the guard.
+    FLOTILLA_AGENT_NEW_HOSTS_PER_MINUTE: "1000000",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     ...extra,
   };

@@ -8,11 +8,14 @@ import { dataErrorKind, isUnavailableError } from "@/lib/db-errors";
 import { unstorableText } from "@/lib/storable-text";
 import { AppError, validationError } from "@/lib/errors";
 import { directiveFor } from "@/lib/agent/directive";
+import { bounded } from "@/lib/agent/field-bounds";
 import { decideUpdate } from "@/lib/update/decide";
 import { resolveChannel, resolveGroup } from "@/lib/update/policy";
 import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
+import type { AgentGate } from "./agent-gate";
 import type { EnrollmentAuth } from "./enrollment-auth";
+import { sameSecret } from "@/lib/auth/tokens";
 import { handlePreReboot, handleSteadyState } from "./fleetlock-http";
 import { handleIgnitionCapability, handleIgnitionSelect, handleIgnitionVersion } from "./ignition-http";
 import { handleOmaha } from "./omaha-http";
@@ -31,6 +34,10 @@ export interface AgentDeps {
   trustProxy: boolean;
   /** When set, Omaha is served only at /v1/update/<token>. */
   omahaPathToken?: string;
+  /** When set, Omaha, the graph and FleetLock are served only under /fleet/<token>/. */
+  agentPathToken?: string;
+  /** Admission of the open protocols: hosts enrolled with a token, the new-host cap. */
+  gate: AgentGate;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, deps: AgentDeps) => Promise<void>;
@@ -52,7 +59,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
 /** Returns a handler that answers agent and probe routes and reports whether it did. */
 export function createAgentRouter(deps: AgentDeps) {
   return (req: IncomingMessage, res: ServerResponse, rawPath: string): boolean => {
-    const pathname = routeOf(rawPath, deps.omahaPathToken);
+    const pathname = routeOf(rawPath, deps.omahaPathToken, deps.agentPathToken);
     if (pathname === null) return false;
     const route = ROUTES[pathname];
     if (!route) return false;
@@ -79,19 +86,36 @@ export function createAgentRouter(deps: AgentDeps) {
   };
 }
 
+/** The unauthenticated agent protocols, which the fleet's path secret guards when it is set. */
+const OPEN_ROUTES = new Set(["/v1/update", "/v1/graph", "/v1/pre-reboot", "/v1/steady-state"]);
+const FLEET_PREFIX = "/fleet/";
+
 /**
- * Maps a request path to its route key. Omaha answers at /v1/update, /v1/update/ and, when an
- * admin requires a secret, only at /v1/update/<token>.
+ * Maps a request path to its route key. Omaha answers at /v1/update and /v1/update/; with the
+ * legacy Omaha secret only at /v1/update/<token>. With the fleet's path secret, Omaha, the graph
+ * and FleetLock answer only under /fleet/<secret>/ (update_engine's SERVER and Zincati's
+ * base_url are URLs, so the path is where a secret fits); the route key never holds the secret.
  */
-function routeOf(path: string, omahaToken: string | undefined): string | null {
+function routeOf(path: string, omahaToken: string | undefined, agentToken: string | undefined): string | null {
   if (path.startsWith("/ignition/configs/")) return "/ignition/configs";
   // One route key for every capability URL: the token never becomes a metric label.
   if (path.startsWith("/ignition/a/")) return "/ignition/a";
+  if (path.startsWith(FLEET_PREFIX)) {
+    const end = path.indexOf("/", FLEET_PREFIX.length);
+    if (!agentToken || end === -1 || !sameSecret(path.slice(FLEET_PREFIX.length, end), agentToken)) return null;
+    const rest = path.slice(end);
+    const route = rest === "/v1/update/" ? "/v1/update" : rest;
+    // The native agent and the health probe answer under the prefix too, so one base URL serves
+    // every kind of host (the simulator's --url as well); metrics stay where the scraper looks.
+    return OPEN_ROUTES.has(route) || route === "/v1/agent/report" || route === "/healthz" ? route : null;
+  }
   if (path === "/v1/update" || path === "/v1/update/" || path.startsWith("/v1/update/")) {
+    if (agentToken && !omahaToken) return null;
     const suffix = path.slice("/v1/update".length).replace(/^\/|\/$/g, "");
     if (omahaToken ? suffix === omahaToken : suffix === "") return "/v1/update";
     return null;
   }
+  if (agentToken && OPEN_ROUTES.has(path)) return null;
   return path;
 }
 
@@ -158,7 +182,7 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
     offeredVersion: decision.kind === "offer" ? decision.release.version : null,
     rollout: decision.kind === "offer" ? (decision.rollout ?? null) : null,
     holdReason: decision.kind === "hold" ? decision.detail : null,
-    agentVersion: r.agent ? `${r.agent.name}/${r.agent.version}` : null,
+    agentVersion: r.agent ? bounded("agentVersion", `${r.agent.name}/${r.agent.version}`) : null,
     clientAddr: clientAddress(req, deps.trustProxy),
     detail: {
       ...(group !== r.group ? { requestedGroup: r.group } : {}),

@@ -6,6 +6,7 @@ import { hostsByState } from "@/db/queries/hosts";
 import { ReportWriter } from "@/db/report-writer";
 import type { Env } from "@/lib/config/env";
 import { logger } from "@/lib/log";
+import { AgentGate } from "./agent-gate";
 import { createAgentRouter } from "./agent-http";
 import { bootstrapAdmin } from "./bootstrap";
 import { EnrollmentAuth } from "./enrollment-auth";
@@ -88,6 +89,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     metrics,
     policy,
     omahaPathToken: env.FLOTILLA_OMAHA_PATH_TOKEN,
+    agentPathToken: env.FLOTILLA_AGENT_PATH_TOKEN,
+    gate: new AgentGate(database.db, { newHostsPerMinute: env.FLOTILLA_AGENT_NEW_HOSTS_PER_MINUTE, metrics }),
     reportIntervalSeconds: env.FLOTILLA_REPORT_INTERVAL_SECONDS,
     trustProxy: env.FLOTILLA_TRUST_PROXY,
   });

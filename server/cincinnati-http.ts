@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestReport } from "@/db/queries/ingest";
+import { bounded } from "@/lib/agent/field-bounds";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { buildGraph, derivedWariness, explainNoEdge, graphArch, GraphQuerySchema, nextUpdate, type GraphInput } from "@/lib/cincinnati/graph";
 import { fcosRollbackHold } from "@/lib/cincinnati/manual-step";
@@ -30,6 +31,18 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   const policy = await deps.policy.get();
   const channel = resolveChannel(policy, "fcos", q.group, q.stream);
   const hostId = q.node_uuid ? normalizeMachineId(q.node_uuid) : null;
+  if (hostId && q.os_version) {
+    // A poll is the host's report: refused for a host enrolled with a token and past the
+    // new-host cap (ARCHITECTURE.md "Trust model"); Zincati logs the error and polls again.
+    let admission;
+    try {
+      admission = await deps.gate.admit(hostId, "cincinnati", clientAddress(req, deps.trustProxy));
+    } catch {
+      return graphError(res, 503, "unavailable", "database unavailable, retry later");
+    }
+    if (admission === "host_enrolled_with_token") return graphError(res, 403, admission, "this node is enrolled with a token; only its own agent reports for it");
+    if (admission === "new_host_cap") return graphError(res, 429, admission, "too many new nodes right now, retry later");
+  }
   const wariness = q.rollout_wariness ?? derivedWariness(hostId ?? q.node_uuid ?? "");
   const releases = channel ? (policy.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) : [];
   const now = new Date();
@@ -79,7 +92,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
       labels: {},
       groupId: q.group,
       channelId: channel?.id ?? null,
-      agentVersion: req.headers["user-agent"]?.slice(0, 64) ?? "zincati",
+      agentVersion: bounded("agentVersion", req.headers["user-agent"]) ?? "zincati",
       clientAddr: clientAddress(req, deps.trustProxy),
       platform: q.platform ?? null,
       wariness,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { acquireRebootSlot, releaseRebootSlot } from "@/db/queries/fleetlock";
 import { FleetLockBodySchema, FleetLockError } from "@/lib/fleetlock/request";
 import { AppError } from "@/lib/errors";
+import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { dataErrorKind } from "@/lib/db-errors";
 import { unstorableText } from "@/lib/storable-text";
 import type { AgentDeps } from "./agent-http";
@@ -45,6 +46,11 @@ function sendFleetLockError(res: ServerResponse, err: unknown): void {
 export async function handlePreReboot(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
   try {
     const p = await readFleetLockBody(req);
+    // A granted slot moves the host to rebooting: not for a host enrolled with a token.
+    const hostId = normalizeMachineId(p.id);
+    if (hostId && (await deps.gate.admit(hostId, "fleetlock", clientAddress(req, deps.trustProxy))) === "host_enrolled_with_token") {
+      throw new FleetLockError(403, "host_enrolled_with_token", "this node is enrolled with a token; only its own agent reports for it");
+    }
     const r = await acquireRebootSlot(deps.database.db, p.group, p.id, clientAddress(req, deps.trustProxy));
     if (!r.granted) throw new FleetLockError(409, "failed_lock_semaphore_full", `all ${r.slots} reboot slots of group ${p.group} are taken`);
     sendJson(res, 200, { kind: "ok", value: `slot held (${r.holders}/${r.slots})` });

@@ -90,7 +90,7 @@ export async function handleIgnitionSelect(req: IncomingMessage, res: ServerResp
   await serveVersion({ req, res, deps, sel, shownUrl: url.pathname + url.search }, chosen, chosen.configId, version, row);
 }
 
-const VERSION_PATH = /^\/ignition\/configs\/([a-zA-Z0-9.-]{1,64})\/(\d{1,9})\.ign$/;
+const VERSION_PATH = /^\/ignition\/configs\/([a-zA-Z0-9._-]{1,64})\/(\d{1,9})\.ign$/;
 
 /**
  * Immutable per-version URL for `ignition.config.merge` with `verification.hash`: only for a

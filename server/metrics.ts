@@ -7,6 +7,7 @@ export interface Metrics {
   reportsIngested: client.Counter<"protocol">;
   batchSize: client.Histogram;
   hostsByState: client.Gauge<"state">;
+  agentRefused: client.Counter<"protocol" | "reason">;
 }
 
 /**
@@ -42,6 +43,12 @@ export function createMetrics(collectHosts: () => Promise<Array<{ key: string; c
       name: "flotilla_ingest_batch_size",
       help: "Reports per ingest transaction",
       buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+      registers: [registry],
+    }),
+    agentRefused: new client.Counter({
+      name: "flotilla_agent_refused_total",
+      help: "Unauthenticated agent requests refused: naming a host enrolled with a token, or a new host over the per-minute cap",
+      labelNames: ["protocol", "reason"],
       registers: [registry],
     }),
     hostsByState: new client.Gauge({

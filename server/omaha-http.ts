@@ -61,6 +61,19 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
   const answers: OmahaAppAnswer[] = [];
   const reports: IngestReport[] = [];
   for (const app of parsed.apps) {
+    // An anonymous request may not rewrite a host enrolled with a token nor enroll past the
+    // new-host cap: it gets a plain noupdate (update_engine turns any error status into its
+    // error 34) and nothing is stored; the gate counts and reports the refusal.
+    let admission;
+    try {
+      admission = await deps.gate.admit(app.machineId, "omaha", clientAddr);
+    } catch {
+      return sendXmlError(res, 503, "database unavailable, retry later", { "retry-after": "60" });
+    }
+    if (admission === "host_enrolled_with_token" || admission === "new_host_cap") {
+      answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer: null });
+      continue;
+    }
     let offer: OmahaOffer | null = null;
     let decision: UpdateDecision | null = null;
     const channel = resolveChannel(policy, "flatcar", app.track, app.track);

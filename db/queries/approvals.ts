@@ -39,6 +39,7 @@ export async function requestApproval(tx: Db, actor: Actor, input: NewRequest): 
 }
 
 const REFUSAL_TEXT = {
+  not_interactive: "approval votes are cast by the approver signed in, not with an API token",
   not_pending: "this request is no longer pending",
   own_request: "you requested this change: someone else must approve it",
   already_voted: "you have already voted on this request",
@@ -55,8 +56,8 @@ export async function vote(db: Db, actor: Actor, requestId: string, decision: "a
     const [request] = await tx.select().from(approvalRequests).where(eq(approvalRequests.id, requestId)).for("update");
     if (!request) throw new AppError("not_found", "no such approval request");
     const votes = await tx.select().from(approvalVotes).where(eq(approvalVotes.requestId, requestId));
-    const refusal = voteRefusal(request, votes, actor.userId ?? "");
-    if (refusal) throw new AppError(refusal === "own_request" ? "forbidden" : "conflict", REFUSAL_TEXT[refusal]);
+    const refusal = voteRefusal(request, votes, actor.userId ?? "", actor.via);
+    if (refusal) throw new AppError(refusal === "own_request" || refusal === "not_interactive" ? "forbidden" : "conflict", REFUSAL_TEXT[refusal]);
     await tx.insert(approvalVotes).values({ requestId, userId: actor.userId!, userEmail: actor.email, decision, comment, planHash: request.planHash });
     const all = [...votes, { userId: actor.userId!, userEmail: actor.email, decision }];
     const result = outcome(all, request.approvalsRequired);

@@ -13,6 +13,14 @@ export interface Actor {
   role: string;
   via: "session" | "api_token" | "system";
   clientAddr: string | null;
+  /** The API token that acted (via api_token) and who minted it, so the log names who really acted. */
+  token?: { id: string; createdBy: string | null };
+}
+
+/** The audit row's `via`: for a token, which one and who minted it, e.g. `api_token 5f0c… created by admin@example.com`. */
+export function auditVia(actor: Actor): string {
+  if (actor.via !== "api_token" || !actor.token) return actor.via;
+  return `api_token ${actor.token.id} created by ${actor.token.createdBy ?? "a deleted user"}`;
 }
 
 export const SYSTEM_ACTOR: Actor = { userId: null, email: "system", role: "system", via: "system", clientAddr: null };
@@ -47,7 +55,7 @@ export async function appendAudit(tx: Db, actor: Actor, entry: AuditEntry): Prom
     actorId: actor.userId,
     actorEmail: actor.email,
     actorRole: actor.role,
-    via: actor.via,
+    via: auditVia(actor),
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,

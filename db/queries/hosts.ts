@@ -4,7 +4,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { groups, hostReports, hosts } from "../schema/fleet";
 import { AppError } from "@/lib/errors";
-import { decodeCursor, defaultDir, encodeCursor, LAST_SEEN_STEP_MINUTES, type HostQuery } from "@/lib/fleet/host-query";
+import { decodeCursor, defaultDir, encodeCursor, LAST_SEEN_STEP_MINUTES, searchMode, type HostQuery } from "@/lib/fleet/host-query";
 
 export type HostRow = typeof hosts.$inferSelect;
 export type HostReportRow = typeof hostReports.$inferSelect;
@@ -44,9 +44,13 @@ export function filterConditions(q: HostQuery): SQL[] {
   if (q.state) where.push(eq(hosts.updateState, q.state));
   if (q.os) where.push(eq(hosts.osFamily, q.os));
   for (const [k, v] of q.label) where.push(sql`${hosts.labels} @> ${JSON.stringify({ [k]: v })}::jsonb`);
-  if (q.q) {
-    const pattern = likePattern(q.q.trim());
-    where.push(or(ilike(hosts.hostname, pattern), ilike(hosts.id, pattern))!);
+  const term = q.q?.trim();
+  if (term) {
+    where.push(
+      searchMode(term) === "substring"
+        ? or(ilike(hosts.hostname, likePattern(term)), ilike(hosts.id, likePattern(term)))!
+        : or(eq(hosts.hostname, term), eq(hosts.id, term.toLowerCase()))!,
+    );
   }
   if (q.stale !== undefined) {
     const cutoff = new Date(Date.now() - STALE_AFTER_MS);

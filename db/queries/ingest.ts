@@ -96,6 +96,8 @@ export const HOST_COLUMNS: ReadonlyArray<Column<HostUpsert>> = [
   ["last_seen_at", "timestamptz", ({ r }) => iso(r.receivedAt)],
   ["last_seen_step", "timestamptz", ({ r }) => iso(r.receivedAt)],
   ["report_count", "int4", ({ n }) => n],
+  // Only the native protocol carries an enrollment token (ARCHITECTURE.md "Trust model").
+  ["token_enrolled", "bool", ({ r }) => r.protocol === "native"],
 ];
 
 /**
@@ -135,7 +137,8 @@ const HOST_UPDATE = `
   hold_reason = CASE WHEN excluded.offered_version IS NULL AND excluded.hold_reason IS NULL THEN hosts.hold_reason ELSE excluded.hold_reason END,
   last_seen_at = GREATEST(hosts.last_seen_at, excluded.last_seen_at),
   last_seen_step = ${nextLastSeenStep("hosts", "excluded.last_seen_at")},
-  report_count = hosts.report_count + excluded.report_count`;
+  report_count = hosts.report_count + excluded.report_count,
+  token_enrolled = hosts.token_enrolled OR excluded.token_enrolled`;
 
 export const REPORT_COLUMNS: ReadonlyArray<Column<IngestReport>> = [
   ["host_id", "text", (r) => r.hostId],
@@ -172,9 +175,13 @@ const ROLLOUT_STEP = `CASE WHEN r.version = rh.version THEN 'updated'
 
 // A report showing the slot's version (or a failure) ends the host's update slot.
 const INGEST_SQL = `WITH rollout_joined AS (
-  INSERT INTO rollout_hosts (rollout_id, host_id, version, phase_index)
-  SELECT o.rollout_id, o.host_id, o.version, o.phase_index
+  INSERT INTO rollout_hosts (rollout_id, host_id, version, phase_index, counted)
+  SELECT o.rollout_id, o.host_id, o.version, o.phase_index, COALESCE(h.first_seen_at < ro.started_at, false)
   FROM unnest($${ROLLOUT_PARAMS + 1}::uuid[], $${ROLLOUT_PARAMS + 2}::text[], $${ROLLOUT_PARAMS + 3}::text[], $${ROLLOUT_PARAMS + 4}::int4[]) AS o(rollout_id, host_id, version, phase_index)
+  -- A host first seen after the rollout started (no row yet: this statement's snapshot predates
+  -- its insert) does not count towards the failure rate (ARCHITECTURE.md "Trust model").
+  LEFT JOIN LATERAL (SELECT first_seen_at FROM hosts WHERE id = o.host_id) h ON true
+  LEFT JOIN rollouts ro ON ro.id = o.rollout_id
   ON CONFLICT DO NOTHING RETURNING 1),
 rollout_progress AS (
   UPDATE rollout_hosts rh SET

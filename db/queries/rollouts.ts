@@ -321,12 +321,16 @@ async function advance(tx: Db, r: RolloutRow, now: Date, actor: string, detail: 
   return after!;
 }
 
-/** Counts per state of a rollout's hosts: those still updating plus results since `since`. */
+/**
+ * Counts per state of a rollout's hosts: those still updating plus results since `since`. Hosts
+ * first seen after the rollout started are left out (`counted`): the phase's share was fixed
+ * from the hosts known then, and results from hosts nobody knew cannot move the threshold.
+ */
 async function phaseCounts(tx: Db, rolloutId: string, since: Date): Promise<{ counts: StateCounts; finishedBefore: number }> {
   const rows = rowsOf<{ state: RolloutHostState; current: boolean; n: number }>(
     await tx.execute(sql`
       SELECT state, (finished_at IS NULL OR finished_at >= ${since}) AS current, count(*)::int AS n
-      FROM ${rolloutHosts} WHERE rollout_id = ${rolloutId} GROUP BY 1, 2`),
+      FROM ${rolloutHosts} WHERE rollout_id = ${rolloutId} AND counted GROUP BY 1, 2`),
   );
   const counts = emptyCounts();
   let finishedBefore = 0;

@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { apiTokens, sessions, users } from "../schema/auth";
 import type { Role } from "@/lib/auth/permissions";
@@ -11,6 +12,8 @@ export interface Principal {
   role: Role;
   via: "session" | "api_token";
   sessionId?: string;
+  /** For an API token: which token, and who minted it (an admin may mint tokens for others). */
+  token?: { id: string; createdBy: string | null };
 }
 
 export async function createSession(
@@ -40,11 +43,14 @@ export async function principalFromSession(db: Db, token: string): Promise<Princ
   return row ? { ...row, via: "session", sessionId: id } : null;
 }
 
+const tokenCreator = alias(users, "token_creator");
+
 export async function principalFromApiToken(db: Db, token: string): Promise<Principal | null> {
   const [row] = await db
-    .select({ userId: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ userId: users.id, email: users.email, name: users.name, role: users.role, tokenId: apiTokens.id, createdBy: tokenCreator.email })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(tokenCreator, eq(tokenCreator.id, apiTokens.createdBy))
     .where(
       and(
         eq(apiTokens.tokenHash, hashToken(token)),
@@ -53,7 +59,9 @@ export async function principalFromApiToken(db: Db, token: string): Promise<Prin
         isNull(users.disabledAt),
       ),
     );
-  return row ? { ...row, via: "api_token" } : null;
+  if (!row) return null;
+  const { tokenId, createdBy, ...user } = row;
+  return { ...user, via: "api_token", token: { id: tokenId, createdBy } };
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {

@@ -152,6 +152,10 @@ export const hosts = pgTable(
     // moved last_seen_at wrote ten index entries (three of them GIN) for every report.
     lastSeenStep: timestamp("last_seen_step", { withTimezone: true }).notNull().defaultNow(),
     reportCount: integer("report_count").notNull().default(1),
+    // The host has reported with an enrollment token (native agent): from then on only reports
+    // carrying a token may change it; Omaha, graph and FleetLock requests naming it are refused
+    // (ARCHITECTURE.md "Trust model").
+    tokenEnrolled: boolean("token_enrolled").notNull().default(false),
   },
   (t) => [
     // Host list default sort (last seen, newest first) with keyset pagination on (last_seen_step, id).

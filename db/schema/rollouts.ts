@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { ROLLOUT_STATUS_VALUES, ROLLOUT_HOST_STATE_VALUES, type RolloutPlan, type RolloutEvaluation } from "../../lib/rollout/rollout";
 import type { StoppedBy } from "../../lib/rollout/hold-reasons";
 
@@ -65,6 +65,10 @@ export const rolloutHosts = pgTable(
     // Last progress: a host with no progress past the group's update timeout is stuck.
     progressAt: timestamp("progress_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    // False for a host first seen after the rollout started: it is offered the release like any
+    // other, but its result does not count towards the failure rate (an anonymous client inventing
+    // machine ids must not be able to stop or roll back a rollout; ARCHITECTURE.md "Trust model").
+    counted: boolean("counted").notNull().default(true),
   },
   (t) => [
     primaryKey({ columns: [t.rolloutId, t.hostId] }),

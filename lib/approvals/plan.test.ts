@@ -11,11 +11,13 @@ describe("approvals", () => {
 
   it("refuse the requester, a second vote, a closed request and an altered plan", () => {
     const req = { status: "pending", requestedBy: "alice", plan, planHash: planHash(plan) };
-    expect(voteRefusal(req, [], "bob")).toBeNull();
-    expect(voteRefusal(req, [], "alice")).toBe("own_request");
-    expect(voteRefusal(req, [{ userId: "bob", decision: "approve" }], "bob")).toBe("already_voted");
-    expect(voteRefusal({ ...req, status: "approved" }, [], "bob")).toBe("not_pending");
-    expect(voteRefusal({ ...req, plan: { ...plan, version: 4 } }, [], "bob")).toBe("plan_changed");
+    expect(voteRefusal(req, [], "bob", "session")).toBeNull();
+    expect(voteRefusal(req, [], "alice", "session")).toBe("own_request");
+    expect(voteRefusal(req, [{ userId: "bob", decision: "approve" }], "bob", "session")).toBe("already_voted");
+    expect(voteRefusal({ ...req, status: "approved" }, [], "bob", "session")).toBe("not_pending");
+    expect(voteRefusal({ ...req, plan: { ...plan, version: 4 } }, [], "bob", "session")).toBe("plan_changed");
+    // A vote is a person's act in their own session: never an API token (an admin can mint one for anyone).
+    expect(voteRefusal(req, [], "bob", "api_token")).toBe("not_interactive");
   });
 
   it("need N approvals; one rejection rejects", () => {

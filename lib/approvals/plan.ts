@@ -11,14 +11,20 @@ export interface Vote {
   decision: "approve" | "reject";
 }
 
-export type VoteRefusal = "not_pending" | "own_request" | "already_voted" | "plan_changed";
+export type VoteRefusal = "not_interactive" | "not_pending" | "own_request" | "already_voted" | "plan_changed";
 
 /** Why a user may not vote on a request, or null when they may. */
 export function voteRefusal(
   request: { status: string; requestedBy: string | null; plan: Record<string, unknown>; planHash: string },
   votes: readonly Vote[],
   userId: string,
+  /**
+   * A vote is a person's act, cast in their own signed-in session. API tokens never vote: an
+   * admin can mint a token for any user, so a token vote would let one admin be N approvers.
+   */
+  via: "session" | "api_token" | "system",
 ): VoteRefusal | null {
+  if (via !== "session") return "not_interactive";
   if (request.status !== "pending") return "not_pending";
   // Four eyes: whoever asked cannot be one of the approvers.
   if (request.requestedBy === userId) return "own_request";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { GROUP_NAME } from "../agent/native-report";
+import { agentText, maxLength } from "../agent/field-bounds";
+import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 import { normalizeArch } from "../agent/machine-id";
 import type { ChannelInfo, ReleaseInfo } from "../update/policy";
 import { compareVersions } from "../update/version";
@@ -27,17 +28,17 @@ export interface Graph {
  */
 export const GraphQuerySchema = z
   .object({
-    basearch: z.string().min(1, "required").max(32).regex(/^[a-z0-9_]+$/, "must be an architecture like x86_64"),
-    stream: z.string().min(1, "required").max(64).regex(GROUP_NAME, "letters, digits, . and - only"),
-    os_version: z.string().max(64).regex(/^[0-9A-Za-z.+_~-]*$/).optional(),
+    basearch: z.string().min(1, "required").max(maxLength("arch")).regex(/^[a-z0-9_]+$/, "must be an architecture like x86_64"),
+    stream: z.string().min(1, "required").max(maxLength("group")).regex(GROUP_NAME, GROUP_NAME_RULE),
+    os_version: z.string().max(maxLength("version")).regex(/^[0-9A-Za-z.+_~-]*$/).optional(),
     os_checksum: z.string().max(PULLSPEC_MAX).optional(),
     oci: z
       .enum(["true", "false"], "must be true or false")
       .optional()
       .transform((v) => v === "true"),
-    group: z.string().max(64).regex(GROUP_NAME, "letters, digits, . and - only").default("default"),
-    node_uuid: z.string().max(64).regex(/^[0-9a-fA-F-]*$/, "must be hex").optional(),
-    platform: z.string().max(64).regex(/^[a-z0-9_-]*$/i).optional(),
+    group: z.string().max(maxLength("group")).regex(GROUP_NAME, GROUP_NAME_RULE).default("default"),
+    node_uuid: z.string().max(maxLength("machineId")).regex(/^[0-9a-fA-F-]*$/, "must be hex").optional(),
+    platform: z.string().regex(/^[a-z0-9_-]*$/i).pipe(agentText("platform")).optional(),
     rollout_wariness: z.coerce.number().min(0).max(1).optional(),
   })
   .transform((q, ctx) => {

@@ -24,6 +24,11 @@ const EnvSchema = z.object({
   FLOTILLA_ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, "at least 10 characters").optional()),
   FLOTILLA_ENROLLMENT_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
   FLOTILLA_OMAHA_PATH_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, "8–128 letters, digits, _ or -").optional()),
+  // The fleet's path secret: Omaha, the graph and FleetLock are served only under
+  // /fleet/<secret>/v1/… (update_engine and Zincati have only a URL to carry it).
+  FLOTILLA_AGENT_PATH_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, "16–128 letters, digits, _ or -").optional()),
+  // Hosts nobody has seen that Omaha and the graph may enroll per minute (per process); 0: none.
+  FLOTILLA_AGENT_NEW_HOSTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   FLOTILLA_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   FLOTILLA_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   // Raw host reports are dropped a whole day at a time after this many days; rollups and the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, HostQuerySchema, hostQueryInput } from "./host-query";
+import { decodeCursor, encodeCursor, HostQuerySchema, hostQueryInput, searchMode } from "./host-query";
 
 describe("host list query", () => {
   it("reads repeated labels and drops empty values", () => {
@@ -22,5 +22,12 @@ describe("host list query", () => {
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
     expect(() => decodeCursor("garbage")).toThrow(/cursor/);
     expect(() => decodeCursor(Buffer.from('{"v":1}').toString("base64url"))).toThrow(/cursor/);
+  });
+});
+
+describe("searchMode", () => {
+  it("searches substrings only for terms the trigram index can serve", () => {
+    expect(["%", "_", "ab", "a-b-c", "%%%"].map(searchMode)).toEqual(["exact", "exact", "exact", "exact", "exact"]);
+    expect(["abc", "munich-004", "100%-off", "épé"].map(searchMode)).toEqual(["substring", "substring", "substring", "substring"]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { GROUP_NAME } from "../agent/native-report";
+import { maxLength } from "../agent/field-bounds";
+import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 
 /** The small fixed set of error kinds Flotilla's FleetLock endpoints answer with. */
 export const FLEETLOCK_ERROR_KINDS = [
@@ -9,13 +10,15 @@ export const FLEETLOCK_ERROR_KINDS = [
   "failed_lock_semaphore_full",
   "method_not_allowed",
   "unavailable",
+  // The id names a host enrolled with a token: FleetLock is unauthenticated (ARCHITECTURE.md).
+  "host_enrolled_with_token",
 ] as const;
 export type FleetLockErrorKind = (typeof FLEETLOCK_ERROR_KINDS)[number];
 
 export const FleetLockBodySchema = z.object({
   client_params: z.object({
-    id: z.string().min(1, "must be non-empty").max(128),
-    group: z.string().min(1, "must be non-empty").max(64).regex(GROUP_NAME, "must match ^[a-zA-Z0-9.-]+$"),
+    id: z.string().min(1, "must be non-empty").max(maxLength("fleetLockId")),
+    group: z.string().min(1, "must be non-empty").max(maxLength("group")).regex(GROUP_NAME, `must be ${GROUP_NAME_RULE}`),
   }),
 });
 export type FleetLockBody = z.output<typeof FleetLockBodySchema>;

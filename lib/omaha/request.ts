@@ -1,4 +1,6 @@
+import { bounded, maxLength, overBound, type AgentField } from "../agent/field-bounds";
 import { normalizeArch, normalizeMachineId } from "../agent/machine-id";
+import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 
 /** Flatcar's Omaha application id (update_engine sends it with or without braces). */
 export const FLATCAR_APP_ID = "e96281a6-d1af-4bde-9a0a-97b76e56dc57";
@@ -100,8 +102,8 @@ function child(n: XmlElement, name: string): XmlElement | undefined {
   return n.children.find((c) => c.name === name);
 }
 
-const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_~-]{0,63}$/;
-const TRACK = /^[a-zA-Z0-9._-]{1,64}$/;
+const VERSION = new RegExp(`^[0-9A-Za-z][0-9A-Za-z.+_~-]{0,${maxLength("version") - 1}}$`);
+
 
 function archOf(board: string | null, sp: string | null): string {
   if (board) return normalizeArch(board);
@@ -169,8 +171,9 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
   if (apps.length === 0) throw new OmahaRequestError("request has no <app>");
   return {
     protocol,
-    updaterVersion: attr(req, "updaterversion") ?? attr(req, "version"),
-    installSource: attr(req, "installsource"),
+    // Bounded like every agent field (lib/agent/field-bounds.ts); descriptive ones are cut.
+    updaterVersion: bounded("agentVersion", attr(req, "updaterversion") ?? attr(req, "version")),
+    installSource: bounded("installSource", attr(req, "installsource")),
     osVersion: os ? attr(os, "version") : null,
     osPlatform: os ? attr(os, "platform") : null,
     osSp: sp,
@@ -190,30 +193,30 @@ function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
   const machineId = rawMachine ? normalizeMachineId(rawMachine) : null;
   if (!machineId) throw new OmahaRequestError(`${where}@machineid must be 32 hex digits`, rawAppId);
   const track = attr(app, "track") || "stable";
-  if (!TRACK.test(track)) throw new OmahaRequestError(`${where}@track must be letters, digits, . _ -`, rawAppId);
+  if (track.length > maxLength("group") || !GROUP_NAME.test(track)) throw new OmahaRequestError(`${where}@track must be ${GROUP_NAME_RULE}`, rawAppId);
   const board = attr(app, "board") || null;
+  // The board names the architecture, which picks the payload: cut, it would name another one.
+  if (overBound("arch", board)) throw new OmahaRequestError(`${where}@board is longer than ${maxLength("arch")} characters`, rawAppId);
   const events = app.children.filter((c) => c.name === "event").map((e, j) => {
     const w = `${where}.event[${j}]`;
     const type = intAttr(e, "eventtype", w);
     const result = intAttr(e, "eventresult", w);
     if (type === null || result === null) throw new OmahaRequestError(`${w} needs eventtype and eventresult`, rawAppId);
     const prev = attr(e, "previousversion");
+    if (overBound("version", prev)) throw new OmahaRequestError(`${w}@previousversion is longer than ${maxLength("version")} characters`, rawAppId);
     return { type, result, previousVersion: prev && prev !== "0.0.0.0" ? prev : null, errorCode: intAttr(e, "errorcode", w) };
   });
-  const short = (name: string, max = 128) => {
-    const v = attr(app, name);
-    return v ? v.slice(0, max) : null;
-  };
+  const short = (name: string, field: AgentField) => bounded(field, attr(app, name) || null);
   return {
     appId,
     version,
     track,
     machineId,
-    bootId: short("bootid", 64),
-    oem: short("oem", 64),
-    oemVersion: short("oemversion", 64),
-    alephVersion: short("alephversion", 64),
-    machineAlias: short("machinealias", 253),
+    bootId: short("bootid", "bootId"),
+    oem: short("oem", "platform"),
+    oemVersion: short("oemversion", "platform"),
+    alephVersion: short("alephversion", "firstVersion"),
+    machineAlias: short("machinealias", "hostname"),
     board,
     arch: archOf(board, sp),
     ping: child(app, "ping") !== undefined,

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { GROUP_NAME } from "../agent/native-report";
+import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 import { MAX_CONFIG_BYTES } from "../ignition/compile";
 
-const configName = z.string().min(1).max(64).regex(GROUP_NAME, "letters, digits, . and - only");
+const configName = z.string().min(1).max(64).regex(GROUP_NAME, GROUP_NAME_RULE);
 
 export const SaveConfigSchema = z.object({
   format: z.enum(["ignition", "butane"]).default("ignition"),

@@ -239,8 +239,8 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/rollouts/{id}": { get: op({ summary: "A rollout's progress: hosts per step, stuck hosts, failures by error, events", permission: "fleet:read", params: [idParam] }) },
       "/api/v1/rollouts/{id}/actions": { post: op({ summary: "Pause, resume, advance a phase or abort (reason required)", permission: "fleet:write", params: [idParam], body: schemaOf(RolloutActionSchema) }) },
       "/api/v1/approvals": { get: op({ summary: "Approval requests with their votes", permission: "fleet:read", params: [{ name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "void"] } }] }) },
-      "/api/v1/approvals/{id}/approve": { post: op({ summary: "Approve (not your own request; comment required)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
-      "/api/v1/approvals/{id}/reject": { post: op({ summary: "Reject (comment required)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
+      "/api/v1/approvals/{id}/approve": { post: op({ summary: "Approve (not your own request; comment required; in a signed-in session, API tokens cannot vote)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
+      "/api/v1/approvals/{id}/reject": { post: op({ summary: "Reject (comment required; in a signed-in session, API tokens cannot vote)", permission: "rollout:approve", params: [idParam], body: schemaOf(VoteSchema) }) },
       "/api/v1/users": {
         get: op({ summary: "Users", permission: "users:manage" }),
         post: op({ summary: "Create a user", permission: "users:manage", body: schemaOf(NewUserSchema), ok: 201 }),

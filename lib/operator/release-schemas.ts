@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GROUP_NAME, OS_FAMILY_VALUES } from "../agent/native-report";
+import { GROUP_NAME, GROUP_NAME_RULE, OS_FAMILY_VALUES } from "../agent/native-report";
 import { normalizeArch } from "../agent/machine-id";
 import { isPullspecError, parsePullspec, PULLSPEC_MAX } from "../cincinnati/oci";
 
@@ -47,7 +47,7 @@ export const ociPullspecSchema = z
 export const NewReleaseSchema = z
   .object({
     osFamily: z.enum(OS_FAMILY_VALUES),
-    channelId: z.string().min(1).max(64).regex(GROUP_NAME),
+    channelId: z.string().min(1).max(64).regex(GROUP_NAME, GROUP_NAME_RULE),
     version: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/, "must be a version like 4081.2.0"),
     arch: z.string().min(1).max(32).transform(normalizeArch),
     payloadUrl: z.url().max(2048).nullish(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GROUP_NAME, OS_FAMILY_VALUES, UPDATE_STATE_VALUES } from "../agent/native-report";
+import { GROUP_NAME, GROUP_NAME_RULE, OS_FAMILY_VALUES, UPDATE_STATE_VALUES } from "../agent/native-report";
 import { GroupPolicySchema } from "../rollout/policy-schema";
 
 /** Request bodies of the operator API; the UI forms validate with the same schemas. */
@@ -20,7 +20,7 @@ export const UserPatchSchema = z
   .refine((p) => Object.keys(p).length > 0, "nothing to change");
 export const NewEnrollmentTokenSchema = z.object({ name, expiresInDays });
 export const NewApiTokenSchema = z.object({ name, userId: z.uuid("must be a user id"), expiresInDays });
-const objectName = z.string().min(1, "required").max(64).regex(GROUP_NAME, "letters, digits, . and - only");
+const objectName = z.string().min(1, "required").max(64).regex(GROUP_NAME, GROUP_NAME_RULE);
 export const NewChannelSchema = z.object({
   id: objectName,
   osFamily: z.enum(OS_FAMILY_VALUES),

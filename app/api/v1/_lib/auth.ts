@@ -22,5 +22,5 @@ export async function currentPrincipal(): Promise<Principal | null> {
 }
 
 export function actorOf(p: Principal, clientAddr: string | null): Actor {
-  return { userId: p.userId, email: p.email, role: p.role, via: p.via, clientAddr };
+  return { userId: p.userId, email: p.email, role: p.role, via: p.via, clientAddr, ...(p.token ? { token: p.token } : {}) };
 }
