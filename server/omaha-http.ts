@@ -4,7 +4,7 @@ import { decideUpdate, type UpdateDecision } from "@/lib/update/decide";
 import { resolveChannel } from "@/lib/update/policy";
 import { omahaOutcome } from "@/lib/omaha/lifecycle";
 import { MAX_OMAHA_BODY, OmahaRequestError, parseOmahaRequest, type OmahaApp } from "@/lib/omaha/request";
-import { buildOmahaResponse, unknownAppResponse, type OmahaAppAnswer, type OmahaOffer } from "@/lib/omaha/response";
+import { buildOmahaResponse, type OmahaAppAnswer, type OmahaOffer } from "@/lib/omaha/response";
 import { AppError } from "@/lib/errors";
 import { dataErrorKind } from "@/lib/db-errors";
 import type { AgentDeps } from "./agent-http";
@@ -48,16 +48,17 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
   try {
     parsed = parseOmahaRequest(raw.toString("utf8"));
   } catch (err) {
-    if (err instanceof OmahaRequestError) {
-      if (err.kind === "unknown_app" && err.appId) return sendXml(res, 400, unknownAppResponse(err.appId));
-      return sendXmlError(res, 400, err.reason);
-    }
+    if (err instanceof OmahaRequestError) return sendXmlError(res, 400, err.reason);
     throw err;
   }
+  // Every app is answered in the request's order; another product's app gets
+  // error-unknownApplication, and HTTP says 400 only when no app was ours (as go-omaha's server).
+  const unknown = parsed.unknownApps.map((u) => ({ index: u.index, answer: { appId: u.appId, status: "error-unknownApplication" as const, ping: false, updateCheck: false, eventCount: 0, offer: null } }));
+  if (parsed.apps.length === 0) return sendXml(res, 400, buildOmahaResponse(unknown.map((u) => u.answer)));
   const policy = await deps.policy.get();
   const now = new Date();
   const clientAddr = clientAddress(req, deps.trustProxy);
-  const answers: OmahaAppAnswer[] = [];
+  const answers: Array<{ index: number; answer: OmahaAppAnswer }> = [...unknown];
   const reports: IngestReport[] = [];
   for (const app of parsed.apps) {
     let offer: OmahaOffer | null = null;
@@ -68,7 +69,7 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
       decision = await gateOffer(deps, policy, decision, { id: app.machineId, groupId: app.track });
       offer = offerOf(decision);
     }
-    answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer });
+    answers.push({ index: app.index, answer: { appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer } });
     reports.push({ ...toReport(app, parsed.updaterVersion, parsed.installSource, decision, offer, now, clientAddr), channelId: channel?.id ?? null });
   }
   try {
@@ -80,7 +81,7 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
     return sendXmlError(res, 503, "database unavailable, retry later", { "retry-after": "60" });
   }
   deps.metrics.reportsIngested.inc({ protocol: "omaha" }, reports.length);
-  sendXml(res, 200, buildOmahaResponse(answers));
+  sendXml(res, 200, buildOmahaResponse(answers.sort((a, b) => a.index - b.index).map((a) => a.answer)));
 }
 
 function toReport(

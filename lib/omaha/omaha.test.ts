@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeErrorCode } from "./error-codes";
 import { describeEvent, omahaOutcome } from "./lifecycle";
-import { OmahaRequestError, parseOmahaRequest } from "./request";
+import { parseOmahaRequest } from "./request";
 import { buildOmahaResponse } from "./response";
 
 // The real request from protocols.md (a Flatcar node, 2019).
@@ -21,7 +21,8 @@ describe("Omaha request parsing", () => {
     expect(r).toMatchObject({ protocol: "3.0", updaterVersion: "update_engine-0.4.10", installSource: "scheduler", osSp: "2191.0.0_x86_64" });
     expect(r.apps).toHaveLength(1);
     expect(r.apps[0]).toEqual({
-      appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57",
+      appId: "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}",
+      index: 0,
       version: "2191.0.0",
       track: "alpha",
       machineId: "592cfdb69c7f4a29a6b361b60cedd954",
@@ -40,7 +41,8 @@ describe("Omaha request parsing", () => {
 
   it("accepts the app id in any case without braces and defaults the track", () => {
     const xml = SAMPLE.replace("{e96281a6-d1af-4bde-9a0a-97b76e56dc57}", "E96281A6-D1AF-4BDE-9A0A-97B76E56DC57").replace(' track="alpha"', "");
-    expect(parseOmahaRequest(xml).apps[0]).toMatchObject({ appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", track: "stable" });
+    // Recognized in any form, kept exactly as sent: it is echoed back byte for byte.
+    expect(parseOmahaRequest(xml).apps[0]).toMatchObject({ appId: xml.match(/appid="([^"]+)"/)![1], track: "stable" });
   });
 
   it("decodes XML's predefined entities and character references in attributes", () => {
@@ -81,14 +83,12 @@ describe("Omaha request parsing", () => {
     expect(() => parseOmahaRequest(xml)).toThrow(reason);
   });
 
-  it("refuses an unknown app id, keeping the id for an Omaha-shaped answer", () => {
-    try {
-      parseOmahaRequest(SAMPLE.replace("e96281a6-d1af-4bde-9a0a-97b76e56dc57", "deadbeef-0000-0000-0000-000000000000"));
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(OmahaRequestError);
-      expect(err).toMatchObject({ kind: "unknown_app", appId: "{deadbeef-0000-0000-0000-000000000000}" });
-    }
+  it("keeps another product's app apart, with its id as sent, for an error-unknownApplication answer", () => {
+    const other = '<app appid="{DEADBEEF-0000-0000-0000-000000000000}" version="1.0"><updatecheck></updatecheck></app>';
+    const r = parseOmahaRequest(SAMPLE.replace("<app ", `${other}<app `));
+    expect(r.unknownApps).toEqual([{ appId: "{DEADBEEF-0000-0000-0000-000000000000}", index: 0 }]);
+    expect(r.apps).toMatchObject([{ appId: "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}", index: 1 }]);
+    expect(parseOmahaRequest(SAMPLE.replace("e96281a6-d1af-4bde-9a0a-97b76e56dc57", "deadbeef-0000-0000-0000-000000000000"))).toMatchObject({ apps: [], unknownApps: [{ index: 0 }] });
   });
 });
 

@@ -12,7 +12,10 @@ export interface OmahaEvent {
 }
 
 export interface OmahaApp {
+  /** The appid exactly as sent: it is echoed byte for byte (go-omaha matches its answer by it). */
   appId: string;
+  /** Position among the request's apps: answers keep the request's order. */
+  index: number;
   version: string;
   track: string;
   machineId: string;
@@ -36,6 +39,13 @@ export interface OmahaRequest {
   osPlatform: string | null;
   osSp: string | null;
   apps: OmahaApp[];
+  /** Apps of other products in the same request: each is answered error-unknownApplication. */
+  unknownApps: UnknownOmahaApp[];
+}
+
+export interface UnknownOmahaApp {
+  appId: string;
+  index: number;
 }
 
 /** A request Flotilla refuses; `reason` is safe to show the client. */
@@ -165,8 +175,17 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
   if (protocol !== "3.0") throw new OmahaRequestError('request@protocol must be "3.0"');
   const os = child(req, "os");
   const sp = os ? attr(os, "sp") : null;
-  const apps = req.children.filter((c) => c.name === "app").map((app, i) => parseApp(app, i, sp));
-  if (apps.length === 0) throw new OmahaRequestError("request has no <app>");
+  const appEls = req.children.filter((c) => c.name === "app");
+  if (appEls.length === 0) throw new OmahaRequestError("request has no <app>");
+  const apps: OmahaApp[] = [];
+  const unknownApps: UnknownOmahaApp[] = [];
+  appEls.forEach((el, i) => {
+    const rawAppId = attr(el, "appid");
+    if (!rawAppId) throw new OmahaRequestError(`app[${i}]@appid is required`);
+    // Other products may share a request (go-omaha's server answers each app on its own).
+    if (!isFlatcarAppId(rawAppId)) unknownApps.push({ appId: rawAppId, index: i });
+    else apps.push(parseApp(el, i, sp, rawAppId));
+  });
   return {
     protocol,
     updaterVersion: attr(req, "updaterversion") ?? attr(req, "version"),
@@ -175,15 +194,17 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
     osPlatform: os ? attr(os, "platform") : null,
     osSp: sp,
     apps,
+    unknownApps,
   };
 }
 
-function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
+/** Flatcar's app id with or without braces, in any case. */
+export function isFlatcarAppId(raw: string): boolean {
+  return raw.trim().replace(/^\{|\}$/g, "").toLowerCase() === FLATCAR_APP_ID;
+}
+
+function parseApp(app: XmlElement, i: number, sp: string | null, rawAppId: string): OmahaApp {
   const where = `app[${i}]`;
-  const rawAppId = attr(app, "appid");
-  if (!rawAppId) throw new OmahaRequestError(`${where}@appid is required`);
-  const appId = rawAppId.trim().replace(/^\{|\}$/g, "").toLowerCase();
-  if (appId !== FLATCAR_APP_ID) throw new OmahaRequestError(`unknown application ${rawAppId}`, rawAppId, "unknown_app");
   const version = attr(app, "version");
   if (!version || !VERSION.test(version)) throw new OmahaRequestError(`${where}@version must be an OS version like 3374.2.5`, rawAppId);
   const rawMachine = attr(app, "machineid");
@@ -205,7 +226,8 @@ function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
     return v ? v.slice(0, max) : null;
   };
   return {
-    appId,
+    appId: rawAppId,
+    index: i,
     version,
     track,
     machineId,

@@ -51,9 +51,4 @@ function updateCheck(offer: OmahaOffer | null): string {
   );
 }
 
-/** An Omaha-shaped refusal for an unknown application id. */
-export function unknownAppResponse(appId: string): string {
-  return buildOmahaResponse([{ appId, status: "error-unknownApplication", ping: false, updateCheck: false, eventCount: 0, offer: null }]);
-}
-
 export { FLATCAR_APP_ID };

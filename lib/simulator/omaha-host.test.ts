@@ -9,7 +9,8 @@ import { createRng, type Rng } from "./random";
 const fleet = buildFleet(5, 300, [["flatcar", 1]]);
 const host = fleet.find((h) => h.arch === "amd64" && h.initialVersion === "4081.2.0")!;
 const arm = fleet.find((h) => h.arch === "arm64")!;
-const APP = "e96281a6-d1af-4bde-9a0a-97b76e56dc57";
+// The simulator sends the id braced, as update_engine does; the server echoes it as sent.
+const APP = "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}";
 const fixed =
   (v: number): Rng =>
   () =>
