@@ -95,9 +95,27 @@ describe("Omaha request parsing", () => {
 describe("Omaha error codes", () => {
   it("masks flag bits before decoding", () => {
     expect(decodeErrorCode(268435490)).toEqual({ code: 34, name: "OmahaResponseInvalid", flags: ["nonOfficialServer"] });
-    expect(decodeErrorCode(44)).toEqual({ code: 44, name: "RollbackDetected", flags: [] });
+    expect(decodeErrorCode(44)).toEqual({ code: 44, name: "RollbackError", flags: [] });
     expect(decodeErrorCode((1 << 31) | (1 << 30) | 10)).toEqual({ code: 10, name: "PayloadHashMismatchError", flags: ["devMode", "resumed"] });
     expect(decodeErrorCode(2404).name).toBe("OmahaRequestHTTPResponse404");
+  });
+
+  // Flatcar's update_engine names its codes in src/update_engine/action_processor.h:26-75
+  // (enum ActionExitCode; utils.cc:608-716 CodeToString prints them), not Chromium OS's
+  // ErrorCode enum (there 42/43 are a channel-change cancel and a firmware error).
+  it.each([
+    [6, "SetBootableFlagError"],
+    [37, "OmahaErrorInHTTPResponse"],
+    [41, "PostinstallPowerwashError"],
+    [42, "NewPCRPolicyVerificationError"],
+    [43, "NewPCRPolicyHTTPError"],
+    [44, "RollbackError"],
+    [100, "DownloadIncomplete"],
+    [2000, "OmahaRequestHTTPResponseBase"],
+    [45, "Error45"],
+    [47, "Error47"],
+  ])("names code %i as Flatcar's update_engine does: %s", (code, name) => {
+    expect(decodeErrorCode(code).name).toBe(name);
   });
 });
 

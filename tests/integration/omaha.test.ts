@@ -76,7 +76,7 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
   it("shows a GRUB fallback (3/0, code 44) as rolled back, with flags decoded", async () => {
     const machine = "a".repeat(32);
     await post(omaha({ machine, version: "3975.2.2", events: `<event eventtype="3" eventresult="0" errorcode="${(1 << 28) + 44}"></event>` }));
-    expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackDetected [nonOfficialServer]" });
+    expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackError [nonOfficialServer]" });
     await post(omaha({ machine, version: "3975.2.2", check: false, events: '<event eventtype="3" eventresult="0" errorcode="268435466"></event>' }));
     expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "error", errorCode: "10", errorMessage: "PayloadHashMismatchError [nonOfficialServer]" });
   });
