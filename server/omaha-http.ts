@@ -65,7 +65,7 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
     let decision: UpdateDecision | null = null;
     const channel = resolveChannel(policy, "flatcar", app.track, app.track);
     if (app.updateCheck) {
-      decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch }, now);
+      decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch, archProblem: app.archProblem }, now);
       decision = await gateOffer(deps, policy, decision, { id: app.machineId, groupId: app.track });
       offer = offerOf(decision);
     }

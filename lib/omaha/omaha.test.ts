@@ -33,6 +33,7 @@ describe("Omaha request parsing", () => {
       machineAlias: null,
       board: "amd64-usr",
       arch: "amd64",
+      archProblem: null,
       ping: true,
       updateCheck: true,
       events: [{ type: 3, result: 2, previousVersion: null, errorCode: null }],
@@ -58,6 +59,30 @@ describe("Omaha request parsing", () => {
   it("takes the arch from os@sp when board is missing", () => {
     const xml = SAMPLE.replace(' board="amd64-usr"', "").replace("2191.0.0_x86_64", "2191.0.0_aarch64");
     expect(parseOmahaRequest(xml).apps[0]?.arch).toBe("arm64");
+  });
+
+  // update_engine sends board (FLATCAR_RELEASE_BOARD) and os@sp = "<version>_<uname -m>"
+  // (src/update_engine/omaha_request_params.cc:48-49) but no os@arch; go-omaha's client sends
+  // os@arch from LocalArch() (omaha/system.go:23-38: "x64" for amd64, else Go's GOARCH, e.g.
+  // "arm64") and neither board nor sp. Every source counts; they must agree.
+  it.each([
+    ["os@arch x64 alone (go-omaha on amd64)", { board: null, sp: null, arch: "x64" }, "amd64", null],
+    ["os@arch arm64 alone (go-omaha on arm64)", { board: null, sp: null, arch: "arm64" }, "arm64", null],
+    ["board and sp (update_engine)", { board: "arm64-usr", sp: "2191.0.0_aarch64", arch: null }, "arm64", null],
+    ["all three agreeing", { board: "amd64-usr", sp: "2191.0.0_x86_64", arch: "x64" }, "amd64", null],
+    ["board arm64 but os@arch x64", { board: "arm64-usr", sp: null, arch: "x64" }, "unknown", /conflicting architectures: board arm64-usr, os@arch x64/],
+    ["board amd64 but sp aarch64", { board: "amd64-usr", sp: "2191.0.0_aarch64", arch: null }, "unknown", /conflicting architectures/],
+    ["os@arch x86 (32-bit)", { board: null, sp: null, arch: "x86" }, "unknown", /unknown architecture: os@arch x86/],
+    ["an unknown board", { board: "riscv-usr", sp: null, arch: null }, "unknown", /unknown architecture: board riscv-usr/],
+    ["nothing at all", { board: null, sp: null, arch: null }, "unknown", /no architecture in the request/],
+  ])("architecture from %s", (_what, src, arch, problem) => {
+    let xml = SAMPLE.replace(' board="amd64-usr"', src.board ? ` board="${src.board}"` : "");
+    xml = xml.replace(' sp="2191.0.0_x86_64"', src.sp ? ` sp="${src.sp}"` : "");
+    if (src.arch) xml = xml.replace("<os ", `<os arch="${src.arch}" `);
+    const app = parseOmahaRequest(xml).apps[0]!;
+    expect(app.arch).toBe(arch);
+    if (problem) expect(app.archProblem).toMatch(problem);
+    else expect(app.archProblem).toBeNull();
   });
 
   it.each([

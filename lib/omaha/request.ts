@@ -1,4 +1,4 @@
-import { normalizeArch, normalizeMachineId } from "../agent/machine-id";
+import { normalizeMachineId } from "../agent/machine-id";
 
 /** Flatcar's Omaha application id (update_engine sends it with or without braces). */
 export const FLATCAR_APP_ID = "e96281a6-d1af-4bde-9a0a-97b76e56dc57";
@@ -25,7 +25,10 @@ export interface OmahaApp {
   alephVersion: string | null;
   machineAlias: string | null;
   board: string | null;
+  /** amd64 or arm64, agreed by every source the request has; "unknown" otherwise. */
   arch: string;
+  /** Why no architecture could be trusted (unknown or contradictory): nothing is offered. */
+  archProblem: string | null;
   ping: boolean;
   updateCheck: boolean;
   events: OmahaEvent[];
@@ -113,10 +116,34 @@ function child(n: XmlElement, name: string): XmlElement | undefined {
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_~-]{0,63}$/;
 const TRACK = /^[a-zA-Z0-9._-]{1,64}$/;
 
-function archOf(board: string | null, sp: string | null): string {
-  if (board) return normalizeArch(board);
-  const m = sp ? /_(x86_64|aarch64)$/.exec(sp) : null;
-  return m ? normalizeArch(m[1]!) : "amd64";
+// The architectures Flatcar builds, under every name a client may use for them: the board
+// (update_engine), uname -m in os@sp (update_engine), Omaha's os@arch (go-omaha: "x64" or GOARCH).
+const ARCH_NAMES: Record<string, string> = {
+  "amd64-usr": "amd64", amd64: "amd64", x86_64: "amd64", x64: "amd64",
+  "arm64-usr": "arm64", arm64: "arm64", aarch64: "arm64",
+};
+
+export const UNKNOWN_ARCH = "unknown";
+
+/**
+ * The host's architecture from every source the request carries. A payload for the wrong
+ * architecture bricks nothing but fails every install, so an unknown name, sources that
+ * disagree, or no source at all leave the arch unknown (and the host is offered nothing).
+ */
+function archOf(board: string | null, sp: string | null, osArch: string | null): { arch: string; problem: string | null } {
+  // os@sp is "<version>_<uname -m>" from update_engine; anything else there says nothing about arch.
+  const spArch = sp ? (/^[^_]*_(.+)$/.exec(sp)?.[1] ?? null) : null;
+  const sources = [
+    ["board", board, board],
+    ["os@sp", spArch, sp],
+    ["os@arch", osArch, osArch],
+  ].filter((x): x is [string, string, string] => !!x[1]);
+  if (sources.length === 0) return { arch: UNKNOWN_ARCH, problem: "no architecture in the request (board, os@sp or os@arch)" };
+  const unknown = sources.find(([, v]) => !ARCH_NAMES[v.toLowerCase()]);
+  if (unknown) return { arch: UNKNOWN_ARCH, problem: `unknown architecture: ${unknown[0]} ${unknown[2]}` };
+  const arches = new Set(sources.map(([, v]) => ARCH_NAMES[v.toLowerCase()]!));
+  if (arches.size > 1) return { arch: UNKNOWN_ARCH, problem: `conflicting architectures: ${sources.map(([name, , raw]) => `${name} ${raw}`).join(", ")}` };
+  return { arch: [...arches][0]!, problem: null };
 }
 
 function intAttr(n: XmlElement, name: string, where: string): number | null {
@@ -175,6 +202,7 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
   if (protocol !== "3.0") throw new OmahaRequestError('request@protocol must be "3.0"');
   const os = child(req, "os");
   const sp = os ? attr(os, "sp") : null;
+  const osArch = os ? attr(os, "arch") || null : null;
   const appEls = req.children.filter((c) => c.name === "app");
   if (appEls.length === 0) throw new OmahaRequestError("request has no <app>");
   const apps: OmahaApp[] = [];
@@ -184,7 +212,7 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
     if (!rawAppId) throw new OmahaRequestError(`app[${i}]@appid is required`);
     // Other products may share a request (go-omaha's server answers each app on its own).
     if (!isFlatcarAppId(rawAppId)) unknownApps.push({ appId: rawAppId, index: i });
-    else apps.push(parseApp(el, i, sp, rawAppId));
+    else apps.push(parseApp(el, i, sp, osArch, rawAppId));
   });
   return {
     protocol,
@@ -203,7 +231,7 @@ export function isFlatcarAppId(raw: string): boolean {
   return raw.trim().replace(/^\{|\}$/g, "").toLowerCase() === FLATCAR_APP_ID;
 }
 
-function parseApp(app: XmlElement, i: number, sp: string | null, rawAppId: string): OmahaApp {
+function parseApp(app: XmlElement, i: number, sp: string | null, osArch: string | null, rawAppId: string): OmahaApp {
   const where = `app[${i}]`;
   const version = attr(app, "version");
   if (!version || !VERSION.test(version)) throw new OmahaRequestError(`${where}@version must be an OS version like 3374.2.5`, rawAppId);
@@ -213,6 +241,7 @@ function parseApp(app: XmlElement, i: number, sp: string | null, rawAppId: strin
   const track = attr(app, "track") || "stable";
   if (!TRACK.test(track)) throw new OmahaRequestError(`${where}@track must be letters, digits, . _ -`, rawAppId);
   const board = attr(app, "board") || null;
+  const arch = archOf(board, sp || null, osArch);
   const events = app.children.filter((c) => c.name === "event").map((e, j) => {
     const w = `${where}.event[${j}]`;
     const type = intAttr(e, "eventtype", w);
@@ -237,7 +266,8 @@ function parseApp(app: XmlElement, i: number, sp: string | null, rawAppId: strin
     alephVersion: short("alephversion", 64),
     machineAlias: short("machinealias", 253),
     board,
-    arch: archOf(board, sp),
+    arch: arch.arch,
+    archProblem: arch.problem,
     ping: child(app, "ping") !== undefined,
     updateCheck: child(app, "updatecheck") !== undefined,
     events,

@@ -10,6 +10,7 @@ import type { WindowState } from "./windows";
  */
 export const HOLD_REASONS = [
   "no_channel",
+  "unknown_arch",
   "recalled",
   "paused",
   "pinned",
@@ -40,6 +41,8 @@ export type StoppedBy = { kind: "operator"; actor: string; reason: string } | { 
 /** A hold with what its text needs; JSON-safe apart from the `Date` fields. */
 export type Hold =
   | { reason: "no_channel" }
+  /** The request named no architecture Flotilla knows, or contradicting ones. */
+  | { reason: "unknown_arch"; problem: string }
   /** `running`: the host runs the recalled release and no older good one is known; else the wanted release is recalled. */
   | { reason: "recalled"; version: string; recallReason: string | null; running: boolean }
   | { reason: "paused"; channelId: string; pausedReason: string | null }
@@ -62,6 +65,7 @@ export type Hold =
 /** Short labels for badges and filters. */
 export const HOLD_LABELS: Record<HoldReasonCode, string> = {
   no_channel: "No channel",
+  unknown_arch: "Unknown architecture",
   recalled: "Recalled",
   paused: "Channel paused",
   pinned: "Pinned",
@@ -105,6 +109,8 @@ export function holdText(h: Hold): string {
   switch (h.reason) {
     case "no_channel":
       return "Not on a channel: the host's group has no channel.";
+    case "unknown_arch":
+      return `No payload is offered: ${h.problem}.`;
     case "recalled":
       return h.running
         ? `This host runs ${h.version}, which was recalled${withReason(h.recallReason)}; no older good release is known to go back to.`

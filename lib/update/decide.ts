@@ -6,6 +6,7 @@ import { activePin, releaseFor, type ChannelInfo, type PolicySnapshot, type Rele
 
 export type HoldReason =
   | "no_channel"
+  | "unknown_arch"
   | "paused"
   | "no_target"
   | "up_to_date"
@@ -39,6 +40,8 @@ export interface HostFacts {
   groupId: string;
   version: string;
   arch: string;
+  /** Set when the host's architecture cannot be trusted (unknown, contradictory): nothing is offered. */
+  archProblem?: string | null;
   /** What the agent says it is doing, where its protocol tells (native agents). */
   updateState?: string;
 }
@@ -58,6 +61,8 @@ function isMidUpdate(host: HostFacts): boolean {
  */
 export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, host: HostFacts, now = new Date()): UpdateDecision {
   if (!channel) return { kind: "hold", reason: "no_channel", detail: "the host's group has no channel" };
+  // Never guess: a payload for another architecture fails every install on the host.
+  if (host.archProblem) return held({ reason: "unknown_arch", problem: host.archProblem });
   if (channel.paused && !isMidUpdate(host)) return { kind: "hold", reason: "paused", detail: `channel ${channel.id} paused${channel.pausedReason ? `: ${channel.pausedReason}` : ""}` };
   // A host on a recalled release goes back to the newest good release below it.
   const running = releaseFor(p, channel, host.version, host.arch);

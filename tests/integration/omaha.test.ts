@@ -139,6 +139,28 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
     expect(await getHost(t.database.db, machine)).toMatchObject({ offeredVersion: "4081.2.0" });
   });
 
+  // go-omaha's client sends only <os arch> (omaha/protocol.go:50-57 NewRequest, omaha/system.go:23-38
+  // LocalArch), no board: an arm64 host must get the arm64 payload, never amd64's.
+  it("honours <os arch>: an arm64 host without a board is offered only the arm64 payload", async () => {
+    const machine = "f3".repeat(16);
+    const body = omaha({ machine, version: "3975.2.2" }).replace(' board="amd64-usr"', "").replace(/ sp="[^"]*"/, "").replace("<os ", '<os arch="arm64" ');
+    const res = await post(body);
+    expect(res.text).toContain('<url codebase="https://update.release.example/arm64-usr/4081.2.0/">');
+    expect(await getHost(t.database.db, machine)).toMatchObject({ arch: "arm64", offeredVersion: "4081.2.0" });
+  });
+
+  it("an unknown or contradictory architecture gets noupdate, with the reason on the host", async () => {
+    for (const [machine, edit, reason] of [
+      ["f4".repeat(16), (b: string) => b.replace("<os ", '<os arch="x86" ').replace(' board="amd64-usr"', "").replace(/ sp="[^"]*"/, ""), /unknown architecture: os@arch x86/],
+      ["f5".repeat(16), (b: string) => b.replace("<os ", '<os arch="arm64" '), /conflicting architectures: board amd64-usr, os@sp 3975.2.2_x86_64, os@arch arm64/],
+    ] as const) {
+      const res = await post(edit(omaha({ machine, version: "3975.2.2" })));
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<updatecheck status="noupdate"></updatecheck>');
+      expect(await getHost(t.database.db, machine)).toMatchObject({ arch: "unknown", offeredVersion: null, holdReason: expect.stringMatching(reason) });
+    }
+  });
+
   it.each([
     ["malformed XML", "<request", 400, /malformed|root/],
     ["a DOCTYPE", `<!DOCTYPE r [<!ENTITY x "y">]>${omaha({ version: "1.0.0", machine: "d".repeat(32) })}`, 400, /DOCTYPE/],
