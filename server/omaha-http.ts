@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestReport } from "@/db/queries/ingest";
 import { decideUpdate, type UpdateDecision } from "@/lib/update/decide";
-import { resolveChannel } from "@/lib/update/policy";
+import { failedVersionsFor, resolveChannel } from "@/lib/update/policy";
+import { decodeErrorCode, ROLLBACK_DETECTED } from "@/lib/omaha/error-codes";
 import { omahaOutcome } from "@/lib/omaha/lifecycle";
 import { MAX_OMAHA_BODY, OmahaRequestError, parseOmahaRequest, type OmahaApp } from "@/lib/omaha/request";
 import { buildOmahaResponse, type OmahaAppAnswer, type OmahaOffer } from "@/lib/omaha/response";
@@ -10,6 +11,7 @@ import { dataErrorKind } from "@/lib/db-errors";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, readBody } from "./http-util";
 import { gateOffer } from "./offer-gate";
+import { noteBootFailure } from "./host-failures";
 
 function sendXml(res: ServerResponse, status: number, xml: string): void {
   res.writeHead(status, { "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(xml), "cache-control": "no-store" });
@@ -64,8 +66,13 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
     let offer: OmahaOffer | null = null;
     let decision: UpdateDecision | null = null;
     const channel = resolveChannel(policy, "flatcar", app.track, app.track);
+    // GRUB fell back (3/0 errorcode 44): the version this host was offered failed to boot here.
+    const fallback = app.events.find((e) => e.type === 3 && e.result === 0 && decodeErrorCode(e.errorCode ?? 1).code === ROLLBACK_DETECTED);
+    const failedVersions = fallback
+      ? await noteBootFailure(deps, policy, { hostId: app.machineId, runningVersion: app.version, source: "omaha_rollback", errorCode: String(ROLLBACK_DETECTED), errorMessage: decodeErrorCode(fallback.errorCode ?? 1).name, at: now })
+      : failedVersionsFor(policy, app.machineId);
     if (app.updateCheck) {
-      decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch, archProblem: app.archProblem }, now);
+      decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch, archProblem: app.archProblem, failedVersions }, now);
       decision = await gateOffer(deps, policy, decision, { id: app.machineId, groupId: app.track });
       offer = offerOf(decision);
     }

@@ -8,6 +8,7 @@ import { Ago } from "../ui/time";
 import { useCan } from "../session-context";
 import { HostHistory } from "./host-history";
 import { HostIgnition } from "./host-ignition";
+import { HostFailedVersions } from "./host-failed-versions";
 import { HostRollback } from "./host-rollback";
 import { PinForm } from "./pin-form";
 import { StateBadge } from "./state-badge";
@@ -97,6 +98,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
           </ul>
         </section>
       </div>
+      <HostFailedVersions hostId={h.id} canWrite={canWrite} />
       {canWrite ? <HostRollback hostId={h.id} previousVersion={h.previousVersion} osFamily={h.osFamily} /> : null}
       {canWrite ? (
         <section aria-label="Pin" className="rounded-lg border border-slate-200 bg-white p-4">

@@ -5,19 +5,21 @@ import { channels, groups, pins, releases } from "../schema/fleet";
 import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo, type UpdateLimits } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
 import { loadRolloutInfos } from "./rollouts";
+import { loadActiveFailedVersions } from "./failed-versions";
 
 /**
  * Loads everything the update decision reads. Groups, channels and releases number in the
  * hundreds, not millions, so the agent endpoints keep the whole snapshot in memory.
  */
 export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
-  const [g, c, r, pinRows, rolloutInfos] = await Promise.all([
+  const [g, c, r, pinRows, rolloutInfos, failedVersions] = await Promise.all([
     db.select({ id: groups.id, channelId: groups.channelId, policy: groups.policy, requiresApproval: groups.requiresApproval, approvalsRequired: groups.approvalsRequired, labelSelector: groups.labelSelector }).from(groups),
     db.select().from(channels),
     db.select().from(releases),
     // Host pins can number in the hundred thousands (bulk pins); a Map of them is still small.
     db.select().from(pins).where(or(isNull(pins.expiresAt), gt(pins.expiresAt, new Date()))),
     loadRolloutInfos(db),
+    loadActiveFailedVersions(db),
   ]);
   const pinOf = (x: (typeof pinRows)[number]): PinInfo => ({ id: x.id, scope: x.scope, targetId: x.targetId, version: x.version, reason: x.reason, owner: x.owner, expiresAt: x.expiresAt, allowDowngrade: x.allowDowngrade });
   const byKey = new Map<string, ReleaseInfo[]>();
@@ -67,6 +69,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     releases: new Map(rel.map((x) => [x.id, x])),
     releasesByChannelArch: byKey,
     rollouts: new Map(rolloutInfos.map((x) => [x.groupId, x])),
+    failedVersions,
   };
 }
 

@@ -19,6 +19,7 @@ export const HOLD_REASONS = [
   "up_to_date",
   "newer_than_target",
   "no_payload_for_arch",
+  "failed_here",
   "approval_rejected",
   "rollout_aborted",
   "awaiting_approval",
@@ -52,6 +53,8 @@ export type Hold =
   | { reason: "up_to_date"; version: string }
   | { reason: "newer_than_target"; version: string; target: string }
   | { reason: "no_payload_for_arch"; version: string; arch: string }
+  /** `version` failed to boot on this host (which fell back to `running`). */
+  | { reason: "failed_here"; version: string; running: string }
   | { reason: "approval_rejected"; version: string; actor: string; comment: string }
   | { reason: "rollout_aborted"; version: string; by: StoppedBy }
   | { reason: "awaiting_approval"; version: string; approvals: number; required: number }
@@ -74,6 +77,7 @@ export const HOLD_LABELS: Record<HoldReasonCode, string> = {
   up_to_date: "Up to date",
   newer_than_target: "Newer than target",
   no_payload_for_arch: "No payload",
+  failed_here: "Failed on this host",
   approval_rejected: "Rejected",
   rollout_aborted: "Rollout aborted",
   awaiting_approval: "Awaiting approval",
@@ -132,6 +136,8 @@ export function holdText(h: Hold): string {
       return `Running ${h.version}, newer than the target ${h.target}; going back is an explicit rollback.`;
     case "no_payload_for_arch":
       return `No ${h.arch} payload for ${h.version}.`;
+    case "failed_here":
+      return `${h.version} failed to boot on this host (it fell back to ${h.running}); it is not offered again until an operator retries it here.`;
     case "approval_rejected":
       return `The rollout to ${h.version} was rejected by ${h.actor}: ${h.comment}.`;
     case "rollout_aborted":

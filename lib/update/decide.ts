@@ -7,6 +7,7 @@ import { activePin, releaseFor, type ChannelInfo, type PolicySnapshot, type Rele
 export type HoldReason =
   | "no_channel"
   | "unknown_arch"
+  | "failed_here"
   | "paused"
   | "no_target"
   | "up_to_date"
@@ -42,6 +43,8 @@ export interface HostFacts {
   arch: string;
   /** Set when the host's architecture cannot be trusted (unknown, contradictory): nothing is offered. */
   archProblem?: string | null;
+  /** Versions that failed to boot on this host and were not retried by an operator. */
+  failedVersions?: ReadonlySet<string>;
   /** What the agent says it is doing, where its protocol tells (native agents). */
   updateState?: string;
 }
@@ -97,6 +100,9 @@ export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, hos
   const release = releaseFor(p, channel, wanted, host.arch);
   if (!release) return { kind: "hold", reason: "no_payload_for_arch", detail: `no ${host.arch} payload for ${wanted}` };
   if (release.recalled) return { kind: "hold", reason: "recalled", detail: `${wanted} was recalled: ${release.recalled}` };
+  // update_engine installs whatever it is offered: a version that fell back here would be
+  // installed and fall back again on every check. Only an operator's retry lifts this.
+  if (host.failedVersions?.has(wanted)) return held({ reason: "failed_here", version: wanted, running: host.version });
   let ref: RolloutRef | undefined;
   if (!pin) {
     const gate = rolloutGate(p, host, wanted, rollout);

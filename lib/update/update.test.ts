@@ -145,3 +145,35 @@ describe("group by label", () => {
     expect(resolveGroup(p, "edge", {})).toBe("edge");
   });
 });
+
+// update_engine installs whatever it is offered (omaha_request_action.cc ParseResponse has no
+// version check) and after a GRUB fallback reports 3/0 errorcode 44 (GetAppBody): offering the
+// same version again makes the host install it and fall back again, forever.
+describe("versions that failed on a host", () => {
+  const old = release({ version: "3975.2.2" });
+  const target = release({ version: "4081.2.0" });
+  const next = release({ version: "4152.2.0" });
+
+  it("never offers a version that failed to boot on this host; other hosts still get it", () => {
+    const p = snapshot([old, target], [channel({ targetReleaseId: target.id })]);
+    const c = p.channels.get("stable")!;
+    const failed = new Set(["4081.2.0"]);
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64", failedVersions: failed })).toEqual({
+      kind: "hold",
+      reason: "failed_here",
+      detail: "4081.2.0 failed to boot on this host (it fell back to 3975.2.2); it is not offered again until an operator retries it here.",
+    });
+    expect(decideUpdate(p, c, { id: "h2", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toMatchObject({ kind: "offer", release: target });
+  });
+
+  it("a newer target is offered again: only the failed version is blocked", () => {
+    const p = snapshot([old, target, next], [channel({ targetReleaseId: next.id })]);
+    expect(decideUpdate(p, p.channels.get("stable")!, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64", failedVersions: new Set(["4081.2.0"]) })).toMatchObject({ kind: "offer", release: next });
+  });
+
+  it("a pin to the failed version holds too: the retry is the operator's explicit act", () => {
+    const p = snapshot([old, target], [channel({ targetReleaseId: target.id })]);
+    p.hostPins.set("h1", { id: "p", scope: "host", targetId: "h1", version: "4081.2.0", reason: "r", owner: "ana", expiresAt: null, allowDowngrade: false });
+    expect(decideUpdate(p, p.channels.get("stable")!, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64", failedVersions: new Set(["4081.2.0"]) })).toMatchObject({ kind: "hold", reason: "failed_here" });
+  });
+});
