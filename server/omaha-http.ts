@@ -130,7 +130,7 @@ function toReport(
     rollout: offer && decision?.kind === "offer" ? (decision.rollout ?? null) : null,
     detail: {
       ...(app.events.length ? { events: app.events.map((e, i) => ({ ...e, name: outcome.eventNames[i] })) } : {}),
-      ...(app.updateCheck ? { updateCheck: offer ? { offered: offer.version } : { hold } } : {}),
+      ...(app.updateCheck ? { updateCheck: offer ? { offered: offer.version, ...(decision?.kind === "offer" && decision.barrier ? { barrier: decision.barrier } : {}) } : { hold } } : {}),
       ...(installSource ? { installSource } : {}),
       ...(app.bootId ? { bootId: app.bootId } : {}),
     },

@@ -20,6 +20,7 @@ export const HOLD_REASONS = [
   "newer_than_target",
   "no_payload_for_arch",
   "failed_here",
+  "deadend",
   "approval_rejected",
   "rollout_aborted",
   "awaiting_approval",
@@ -55,6 +56,8 @@ export type Hold =
   | { reason: "no_payload_for_arch"; version: string; arch: string }
   /** `version` failed to boot on this host (which fell back to `running`). */
   | { reason: "failed_here"; version: string; running: string }
+  /** The host runs a dead-end release: no automatic way on. */
+  | { reason: "deadend"; version: string; deadendReason: string | null }
   | { reason: "approval_rejected"; version: string; actor: string; comment: string }
   | { reason: "rollout_aborted"; version: string; by: StoppedBy }
   | { reason: "awaiting_approval"; version: string; approvals: number; required: number }
@@ -78,6 +81,7 @@ export const HOLD_LABELS: Record<HoldReasonCode, string> = {
   newer_than_target: "Newer than target",
   no_payload_for_arch: "No payload",
   failed_here: "Failed on this host",
+  deadend: "Dead end",
   approval_rejected: "Rejected",
   rollout_aborted: "Rollout aborted",
   awaiting_approval: "Awaiting approval",
@@ -138,6 +142,8 @@ export function holdText(h: Hold): string {
       return `No ${h.arch} payload for ${h.version}.`;
     case "failed_here":
       return `${h.version} failed to boot on this host (it fell back to ${h.running}); it is not offered again until an operator retries it here.`;
+    case "deadend":
+      return `${h.version} is a dead end${withReason(h.deadendReason)}. Hosts on it are not updated automatically.`;
     case "approval_rejected":
       return `The rollout to ${h.version} was rejected by ${h.actor}: ${h.comment}.`;
     case "rollout_aborted":
