@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeErrorCode } from "./error-codes";
 import { describeEvent, omahaOutcome } from "./lifecycle";
-import { parseOmahaRequest } from "./request";
+import { parseOmahaRequest, readXml } from "./request";
 import { buildOmahaResponse } from "./response";
 
 // The real request from protocols.md (a Flatcar node, 2019).
@@ -202,5 +202,44 @@ describe("Omaha responses", () => {
       `<updatecheck status="ok"><urls><url codebase="https://update.example/amd64-usr/3374.2.5/"></url></urls><manifest version="3374.2.5"><packages><package name="flatcar_production_update.gz" hash="c2hhMQ==" size="364314900" required="true"></package></packages><actions><action event="postinstall" sha256="c2hhMjU2" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck>`,
     );
     expect(xml).not.toContain("<ping");
+  });
+
+  // What Flatcar's update_engine requires (flatcar/update_engine 7382641, src/update_engine/
+  // omaha_request_action.cc): xmlParseMemory must accept the body (:648-655, else error 31);
+  // the FIRST node of /response/app/updatecheck in document order is read (:348-360); its
+  // status must be "ok" or "noupdate" (:400-426, else 34); then manifest (:428-454), every
+  // urls/url with a non-empty codebase (:456-488), the first package with a non-empty name and a
+  // size read by sscanf("%" PRIi64) > 0 (:490-547; %i reads a leading 0 as octal, so plain
+  // decimal), and an action with event="postinstall" and a non-empty sha256 (:549-608).
+  it("gives update_engine's parser everything it requires, in a form it reads as meant", () => {
+    const unknown = { appId: "{00000000-0000-0000-0000-0000000000aa}", status: "error-unknownApplication" as const, ping: false, updateCheck: false, eventCount: 0, offer: null };
+    const flatcar = {
+      appId: "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}",
+      status: "ok" as const,
+      ping: true,
+      updateCheck: true,
+      eventCount: 1,
+      offer: { version: "4081.2.0", codebase: "https://update.example/amd64-usr/4081.2.0/", packageName: "flatcar_production_update.gz", sizeBytes: 8_000_000_000, sha1Base64: "c2hhMQ==", sha256Base64: "c2hhMjU2" },
+    };
+    const xml = buildOmahaResponse([unknown, flatcar]);
+    const root = readXml(xml);
+    expect(root.name).toBe("response");
+    const checks = root.children.filter((a) => a.name === "app").flatMap((a) => a.children.filter((c) => c.name === "updatecheck"));
+    // Another app's answer carries no updatecheck, so the first one is Flatcar's.
+    expect(checks).toHaveLength(1);
+    const check = checks[0]!;
+    expect(check.attrs.status).toBe("ok");
+    const manifest = check.children.find((c) => c.name === "manifest")!;
+    const urls = check.children.find((c) => c.name === "urls")!.children.filter((c) => c.name === "url");
+    expect(urls.length).toBeGreaterThan(0);
+    for (const u of urls) expect(u.attrs.codebase).toMatch(/^https?:\/\/\S+\/$/);
+    const pkg = manifest.children.find((c) => c.name === "packages")!.children.find((c) => c.name === "package")!;
+    expect(pkg.attrs.name).toBe("flatcar_production_update.gz");
+    // Over 2^32 and decimal without a leading zero: what sscanf %PRIi64 reads as the size.
+    expect(pkg.attrs.size).toBe("8000000000");
+    const postinstall = manifest.children.find((c) => c.name === "actions")!.children.find((c) => c.attrs.event === "postinstall")!;
+    expect(postinstall.attrs.sha256).toBe("c2hhMjU2");
+    // Optional pairs read by name, exactly spelled (:32-46).
+    expect(postinstall.attrs.DisablePayloadBackoff).toBe("true");
   });
 });
