@@ -10,7 +10,7 @@ import { AppError, validationError } from "@/lib/errors";
 import { directiveFor } from "@/lib/agent/directive";
 import { bounded } from "@/lib/agent/field-bounds";
 import { decideUpdate } from "@/lib/update/decide";
-import { resolveChannel, resolveGroup } from "@/lib/update/policy";
+import { failedVersionsFor, resolveChannel, resolveGroup } from "@/lib/update/policy";
 import { logger } from "@/lib/log";
 import { handleGraph } from "./cincinnati-http";
 import type { AgentGate } from "./agent-gate";
@@ -22,6 +22,7 @@ import { handleOmaha } from "./omaha-http";
 import type { PolicyCache } from "./policy-cache";
 import { clientAddress, readBody, sendError, sendJson } from "./http-util";
 import { gateOffer } from "./offer-gate";
+import { noteBootFailure } from "./host-failures";
 import type { Metrics } from "./metrics";
 
 export interface AgentDeps {
@@ -158,7 +159,12 @@ async function handleNativeReport(req: IncomingMessage, res: ServerResponse, dep
   const group = resolveGroup(policy, r.group, r.labels);
   // Like an Omaha track, the group name also names a channel when the group has none.
   const channel = resolveChannel(policy, r.os.family, group, r.group);
-  const decision = await gateOffer(deps, policy, decideUpdate(policy, channel, { id: r.machineId, groupId: group, version: r.os.version, arch: r.os.arch, updateState: r.state }), { id: r.machineId, groupId: group });
+  // The agent rolled back: the version it was offered failed to boot here.
+  const failedVersions =
+    r.state === "rolled_back"
+      ? await noteBootFailure(deps, policy, { hostId: r.machineId, runningVersion: r.os.version, source: "native_rollback", errorCode: r.error?.code ?? null, errorMessage: r.error?.message ?? null, at: new Date() })
+      : failedVersionsFor(policy, r.machineId);
+  const decision = await gateOffer(deps, policy, decideUpdate(policy, channel, { id: r.machineId, groupId: group, version: r.os.version, arch: r.os.arch, updateState: r.state, failedVersions }), { id: r.machineId, groupId: group });
   const directive = directiveFor(decision, { slot: r.slot ?? null, previousVersion: r.previousVersion ?? null });
   const report: IngestReport = {
     hostId: r.machineId,

@@ -4,7 +4,7 @@ import { bounded } from "@/lib/agent/field-bounds";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { buildGraph, derivedWariness, explainNoEdge, graphArch, GraphQuerySchema, nextUpdate, type GraphInput } from "@/lib/cincinnati/graph";
 import { fcosRollbackHold } from "@/lib/cincinnati/manual-step";
-import { activePin, channelArchKey, resolveChannel } from "@/lib/update/policy";
+import { activePin, channelArchKey, failedVersionsFor, resolveChannel } from "@/lib/update/policy";
 import { decideUpdate } from "@/lib/update/decide";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, sendJson } from "./http-util";
@@ -47,7 +47,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, dep
   const releases = channel ? (policy.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) : [];
   const now = new Date();
   const pin = activePin(policy, hostId ?? "", q.group, now);
-  let decision = hostId && q.os_version ? decideUpdate(policy, channel, { id: hostId, groupId: q.group, version: q.os_version, arch }, now) : null;
+  let decision = hostId && q.os_version ? decideUpdate(policy, channel, { id: hostId, groupId: q.group, version: q.os_version, arch, failedVersions: failedVersionsFor(policy, hostId) }, now) : null;
   // What the host is led to: the decision's offer (a pin, the group's rollout), else the pin or the channel target.
   const targetVersion =
     decision?.kind === "offer" ? decision.release.version : (pin?.version ?? (channel?.targetReleaseId ? (policy.releases.get(channel.targetReleaseId)?.version ?? null) : null));

@@ -1,15 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestReport } from "@/db/queries/ingest";
 import { decideUpdate, type UpdateDecision } from "@/lib/update/decide";
-import { resolveChannel } from "@/lib/update/policy";
+import { failedVersionsFor, resolveChannel } from "@/lib/update/policy";
+import { decodeErrorCode, ROLLBACK_DETECTED } from "@/lib/omaha/error-codes";
 import { omahaOutcome } from "@/lib/omaha/lifecycle";
 import { MAX_OMAHA_BODY, OmahaRequestError, parseOmahaRequest, type OmahaApp } from "@/lib/omaha/request";
-import { buildOmahaResponse, unknownAppResponse, type OmahaAppAnswer, type OmahaOffer } from "@/lib/omaha/response";
+import { buildOmahaResponse, type OmahaAppAnswer, type OmahaOffer } from "@/lib/omaha/response";
 import { AppError } from "@/lib/errors";
 import { dataErrorKind } from "@/lib/db-errors";
 import type { AgentDeps } from "./agent-http";
 import { clientAddress, readBody } from "./http-util";
 import { gateOffer } from "./offer-gate";
+import { noteBootFailure } from "./host-failures";
 
 function sendXml(res: ServerResponse, status: number, xml: string): void {
   res.writeHead(status, { "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(xml), "cache-control": "no-store" });
@@ -49,16 +51,17 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
   try {
     parsed = parseOmahaRequest(raw.toString("utf8"));
   } catch (err) {
-    if (err instanceof OmahaRequestError) {
-      if (err.kind === "unknown_app" && err.appId) return sendXml(res, 400, unknownAppResponse(err.appId));
-      return sendXmlError(res, 400, err.reason);
-    }
+    if (err instanceof OmahaRequestError) return sendXmlError(res, 400, err.reason);
     throw err;
   }
+  // Every app is answered in the request's order; another product's app gets
+  // error-unknownApplication, and HTTP says 400 only when no app was ours (as go-omaha's server).
+  const unknown = parsed.unknownApps.map((u) => ({ index: u.index, answer: { appId: u.appId, status: "error-unknownApplication" as const, ping: false, updateCheck: false, eventCount: 0, offer: null } }));
+  if (parsed.apps.length === 0) return sendXml(res, 400, buildOmahaResponse(unknown.map((u) => u.answer)));
   const policy = await deps.policy.get();
   const now = new Date();
   const clientAddr = clientAddress(req, deps.trustProxy);
-  const answers: OmahaAppAnswer[] = [];
+  const answers: Array<{ index: number; answer: OmahaAppAnswer }> = [...unknown];
   const reports: IngestReport[] = [];
   for (const app of parsed.apps) {
     // An anonymous request may not rewrite a host enrolled with a token nor enroll past the
@@ -71,18 +74,23 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
       return sendXmlError(res, 503, "database unavailable, retry later", { "retry-after": "60" });
     }
     if (admission === "host_enrolled_with_token" || admission === "new_host_cap") {
-      answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer: null });
+      answers.push({ index: app.index, answer: { appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer: null } });
       continue;
     }
     let offer: OmahaOffer | null = null;
     let decision: UpdateDecision | null = null;
     const channel = resolveChannel(policy, "flatcar", app.track, app.track);
+    // GRUB fell back (3/0 errorcode 44): the version this host was offered failed to boot here.
+    const fallback = app.events.find((e) => e.type === 3 && e.result === 0 && decodeErrorCode(e.errorCode ?? 1).code === ROLLBACK_DETECTED);
+    const failedVersions = fallback
+      ? await noteBootFailure(deps, policy, { hostId: app.machineId, runningVersion: app.version, source: "omaha_rollback", errorCode: String(ROLLBACK_DETECTED), errorMessage: decodeErrorCode(fallback.errorCode ?? 1).name, at: now })
+      : failedVersionsFor(policy, app.machineId);
     if (app.updateCheck) {
-      decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch }, now);
+      decision = decideUpdate(policy, channel, { id: app.machineId, groupId: app.track, version: app.version, arch: app.arch, archProblem: app.archProblem, failedVersions }, now);
       decision = await gateOffer(deps, policy, decision, { id: app.machineId, groupId: app.track });
       offer = offerOf(decision);
     }
-    answers.push({ appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer });
+    answers.push({ index: app.index, answer: { appId: app.appId, status: "ok", ping: app.ping, updateCheck: app.updateCheck, eventCount: app.events.length, offer } });
     reports.push({ ...toReport(app, parsed.updaterVersion, parsed.installSource, decision, offer, now, clientAddr), channelId: channel?.id ?? null });
   }
   try {
@@ -94,7 +102,7 @@ export async function handleOmaha(req: IncomingMessage, res: ServerResponse, dep
     return sendXmlError(res, 503, "database unavailable, retry later", { "retry-after": "60" });
   }
   deps.metrics.reportsIngested.inc({ protocol: "omaha" }, reports.length);
-  sendXml(res, 200, buildOmahaResponse(answers));
+  sendXml(res, 200, buildOmahaResponse(answers.sort((a, b) => a.index - b.index).map((a) => a.answer)));
 }
 
 function toReport(
@@ -136,7 +144,7 @@ function toReport(
     rollout: offer && decision?.kind === "offer" ? (decision.rollout ?? null) : null,
     detail: {
       ...(app.events.length ? { events: app.events.map((e, i) => ({ ...e, name: outcome.eventNames[i] })) } : {}),
-      ...(app.updateCheck ? { updateCheck: offer ? { offered: offer.version } : { hold } } : {}),
+      ...(app.updateCheck ? { updateCheck: offer ? { offered: offer.version, ...(decision?.kind === "offer" && decision.barrier ? { barrier: decision.barrier } : {}) } : { hold } } : {}),
       ...(installSource ? { installSource } : {}),
       ...(app.bootId ? { bootId: app.bootId } : {}),
     },

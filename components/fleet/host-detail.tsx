@@ -9,6 +9,7 @@ import { useCan } from "../session-context";
 import { HostFcosGuidance } from "./host-fcos-guidance";
 import { HostHistory } from "./host-history";
 import { HostIgnition } from "./host-ignition";
+import { HostFailedVersions } from "./host-failed-versions";
 import { HostRollback } from "./host-rollback";
 import { PinForm } from "./pin-form";
 import { StateBadge } from "./state-badge";
@@ -110,6 +111,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
           </ul>
         </section>
       </div>
+      <HostFailedVersions hostId={h.id} canWrite={canWrite} />
       {canWrite ? <HostRollback hostId={h.id} previousVersion={h.previousVersion} osFamily={h.osFamily} osVersion={h.osVersion} /> : null}
       {canWrite ? (
         <section aria-label="Pin" className="rounded-lg border border-slate-200 bg-white p-4">

@@ -8,6 +8,7 @@ export const fleetKeys = {
   hostList: (filters: string) => [...fleetKeys.all, "hosts", filters] as const,
   host: (id: string) => [...fleetKeys.all, "host", id] as const,
   history: (id: string) => [...fleetKeys.all, "host", id, "history"] as const,
+  failedVersions: (id: string) => [...fleetKeys.all, "host", id, "failed-versions"] as const,
   groups: () => [...fleetKeys.all, "groups"] as const,
   channels: () => [...fleetKeys.all, "channels"] as const,
 };
@@ -96,6 +97,35 @@ export function useRollbackHost(hostId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { reason: string; toVersion?: string; replaceRollback?: boolean }) => postJson<{ manual: string | null }>(`/api/v1/hosts/${hostId}/rollback`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.host(hostId) }),
+  });
+}
+
+/** A version that failed to boot on a host; blocked there until retried (`retriedAt`). */
+export interface FailedVersion {
+  hostId: string;
+  version: string;
+  source: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  firstFailedAt: string;
+  lastFailedAt: string;
+  failures: number;
+  retriedAt: string | null;
+  retriedBy: string | null;
+}
+
+export const hostFailedVersionsQuery = (id: string) =>
+  queryOptions({
+    queryKey: fleetKeys.failedVersions(id),
+    queryFn: () => apiFetch<{ items: FailedVersion[] }>(`/api/v1/hosts/${encodeURIComponent(id)}/failed-versions`),
+    refetchInterval: LIVE_INTERVAL_MS,
+  });
+
+export function useRetryFailedVersion(hostId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { version: string; reason: string }) => postJson<FailedVersion>(`/api/v1/hosts/${encodeURIComponent(hostId)}/failed-versions/retry`, input),
     onSuccess: () => qc.invalidateQueries({ queryKey: fleetKeys.host(hostId) }),
   });
 }

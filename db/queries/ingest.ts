@@ -186,8 +186,8 @@ const INGEST_SQL = `WITH rollout_joined AS (
 rollout_progress AS (
   UPDATE rollout_hosts rh SET
     state = COALESCE(${ROLLOUT_STEP}, rh.state),
-    error_code = CASE WHEN r.state = 'error' AND r.version <> rh.version THEN r.error_code ELSE rh.error_code END,
-    error_message = CASE WHEN r.state = 'error' AND r.version <> rh.version THEN r.error_message ELSE rh.error_message END,
+    error_code = CASE WHEN r.state IN ('error', 'rolled_back') AND r.version <> rh.version THEN r.error_code ELSE rh.error_code END,
+    error_message = CASE WHEN r.state IN ('error', 'rolled_back') AND r.version <> rh.version THEN r.error_message ELSE rh.error_message END,
     progress_at = CASE WHEN ${ROLLOUT_STEP} IS NOT NULL AND ${ROLLOUT_STEP} <> rh.state THEN now() ELSE rh.progress_at END,
     finished_at = CASE WHEN ${ROLLOUT_STEP} IN ('updated', 'failed', 'rolled_back') THEN now() ELSE NULL END
   FROM unnest(${HOST_PARAM("id")}::text[], ${HOST_PARAM("os_version")}::text[], ${HOST_PARAM("update_state")}::text[], ${HOST_PARAM("error_code")}::text[], ${HOST_PARAM("error_message")}::text[])

@@ -6,13 +6,14 @@ import { releaseChannels } from "../schema/catalog";
 import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo, type UpdateLimits } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
 import { loadRolloutInfos } from "./rollouts";
+import { loadActiveFailedVersions } from "./failed-versions";
 
 /**
  * Loads everything the update decision reads. Groups, channels and releases number in the
  * hundreds, not millions, so the agent endpoints keep the whole snapshot in memory.
  */
 export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
-  const [g, c, r, pinRows, rolloutInfos, links] = await Promise.all([
+  const [g, c, r, pinRows, rolloutInfos, links, failedVersions] = await Promise.all([
     db.select({ id: groups.id, channelId: groups.channelId, policy: groups.policy, requiresApproval: groups.requiresApproval, approvalsRequired: groups.approvalsRequired, labelSelector: groups.labelSelector }).from(groups),
     db.select().from(channels),
     db.select().from(releases),
@@ -20,6 +21,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     db.select().from(pins).where(or(isNull(pins.expiresAt), gt(pins.expiresAt, new Date()))),
     loadRolloutInfos(db),
     db.select({ releaseId: releaseChannels.releaseId, channelId: releaseChannels.channelId }).from(releaseChannels),
+    loadActiveFailedVersions(db),
   ]);
   // A release is listed under its own channel and under every channel it was promoted to.
   const promoted = new Map<string, string[]>();
@@ -76,6 +78,7 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     releases: new Map(rel.map((x) => [x.id, x])),
     releasesByChannelArch: byKey,
     rollouts: new Map(rolloutInfos.map((x) => [x.groupId, x])),
+    failedVersions,
   };
 }
 

@@ -8,3 +8,4 @@ export * from "./rollouts";
 export * from "./history";
 export * from "./webhooks";
 export * from "./catalog";
+export * from "./host-failures";

@@ -8,7 +8,9 @@ export const ERROR_FLAGS = {
 
 const FLAG_MASK = (ERROR_FLAGS.devMode | ERROR_FLAGS.resumed | ERROR_FLAGS.testImage | ERROR_FLAGS.nonOfficialServer) >>> 0;
 
-// The subset of update_engine's ErrorCode enum operators meet in practice.
+// Flatcar's update_engine codes as it names them (src/update_engine/action_processor.h, enum
+// ActionExitCode, without the kActionCode prefix). Chromium OS's later ErrorCode enum differs
+// from 42 on (there 42/43 are a channel-change cancel and a firmware error); Flatcar's are not those.
 const NAMES: Record<number, string> = {
   0: "Success",
   1: "Error",
@@ -16,7 +18,7 @@ const NAMES: Record<number, string> = {
   3: "OmahaResponseHandlerError",
   4: "FilesystemCopierError",
   5: "PostinstallRunnerError",
-  6: "PayloadMismatchedType",
+  6: "SetBootableFlagError",
   7: "InstallDeviceOpenError",
   8: "KernelDeviceOpenError",
   9: "DownloadTransferError",
@@ -52,11 +54,14 @@ const NAMES: Record<number, string> = {
   39: "DownloadMetadataSignatureMissingError",
   40: "OmahaUpdateDeferredForBackoff",
   41: "PostinstallPowerwashError",
-  42: "UpdateCanceledByChannelChange",
-  43: "PostinstallFirmwareRONotUpdatable",
-  44: "RollbackDetected", // GRUB fell back to the previous partition
-  45: "NewPCRPolicyVerificationError",
-  47: "OmahaRequestHTTPResponseBase",
+  42: "NewPCRPolicyVerificationError",
+  43: "NewPCRPolicyHTTPError",
+  // Sent as 3/0 when the host still runs the version it ran before the update: GRUB fell back
+  // to the old partition (omaha_request_action.cc, GetAppBody).
+  44: "RollbackError",
+  // Not an error to report (update_engine's EAGAIN), named for completeness.
+  100: "DownloadIncomplete",
+  2000: "OmahaRequestHTTPResponseBase",
 };
 
 export interface DecodedError {
@@ -69,8 +74,8 @@ export function decodeErrorCode(raw: number): DecodedError {
   const unsigned = raw >>> 0;
   const code = (unsigned & ~FLAG_MASK) >>> 0;
   const flags = (Object.keys(ERROR_FLAGS) as Array<keyof typeof ERROR_FLAGS>).filter((f) => (unsigned & (ERROR_FLAGS[f] >>> 0)) !== 0);
-  // Codes from 2000 up are HTTP statuses the client got from the server (base 2000 + status).
-  const name = NAMES[code] ?? (code >= 2000 && code < 3000 ? `OmahaRequestHTTPResponse${code - 2000}` : `Error${code}`);
+  // Codes above 2000 are HTTP statuses the client got from the server (base 2000 + status).
+  const name = NAMES[code] ?? (code > 2000 && code < 3000 ? `OmahaRequestHTTPResponse${code - 2000}` : `Error${code}`);
   return { code, name, flags };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeErrorCode } from "./error-codes";
 import { describeEvent, omahaOutcome } from "./lifecycle";
-import { OmahaRequestError, parseOmahaRequest } from "./request";
+import { parseOmahaRequest, readXml } from "./request";
 import { buildOmahaResponse } from "./response";
 
 // The real request from protocols.md (a Flatcar node, 2019).
@@ -21,7 +21,8 @@ describe("Omaha request parsing", () => {
     expect(r).toMatchObject({ protocol: "3.0", updaterVersion: "update_engine-0.4.10", installSource: "scheduler", osSp: "2191.0.0_x86_64" });
     expect(r.apps).toHaveLength(1);
     expect(r.apps[0]).toEqual({
-      appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57",
+      appId: "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}",
+      index: 0,
       version: "2191.0.0",
       track: "alpha",
       machineId: "592cfdb69c7f4a29a6b361b60cedd954",
@@ -32,6 +33,7 @@ describe("Omaha request parsing", () => {
       machineAlias: null,
       board: "amd64-usr",
       arch: "amd64",
+      archProblem: null,
       ping: true,
       updateCheck: true,
       events: [{ type: 3, result: 2, previousVersion: null, errorCode: null }],
@@ -40,7 +42,8 @@ describe("Omaha request parsing", () => {
 
   it("accepts the app id in any case without braces and defaults the track", () => {
     const xml = SAMPLE.replace("{e96281a6-d1af-4bde-9a0a-97b76e56dc57}", "E96281A6-D1AF-4BDE-9A0A-97B76E56DC57").replace(' track="alpha"', "");
-    expect(parseOmahaRequest(xml).apps[0]).toMatchObject({ appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", track: "stable" });
+    // Recognized in any form, kept exactly as sent: it is echoed back byte for byte.
+    expect(parseOmahaRequest(xml).apps[0]).toMatchObject({ appId: xml.match(/appid="([^"]+)"/)![1], track: "stable" });
   });
 
   it("decodes XML's predefined entities and character references in attributes", () => {
@@ -56,6 +59,30 @@ describe("Omaha request parsing", () => {
   it("takes the arch from os@sp when board is missing", () => {
     const xml = SAMPLE.replace(' board="amd64-usr"', "").replace("2191.0.0_x86_64", "2191.0.0_aarch64");
     expect(parseOmahaRequest(xml).apps[0]?.arch).toBe("arm64");
+  });
+
+  // update_engine sends board (FLATCAR_RELEASE_BOARD) and os@sp = "<version>_<uname -m>"
+  // (src/update_engine/omaha_request_params.cc:48-49) but no os@arch; go-omaha's client sends
+  // os@arch from LocalArch() (omaha/system.go:23-38: "x64" for amd64, else Go's GOARCH, e.g.
+  // "arm64") and neither board nor sp. Every source counts; they must agree.
+  it.each([
+    ["os@arch x64 alone (go-omaha on amd64)", { board: null, sp: null, arch: "x64" }, "amd64", null],
+    ["os@arch arm64 alone (go-omaha on arm64)", { board: null, sp: null, arch: "arm64" }, "arm64", null],
+    ["board and sp (update_engine)", { board: "arm64-usr", sp: "2191.0.0_aarch64", arch: null }, "arm64", null],
+    ["all three agreeing", { board: "amd64-usr", sp: "2191.0.0_x86_64", arch: "x64" }, "amd64", null],
+    ["board arm64 but os@arch x64", { board: "arm64-usr", sp: null, arch: "x64" }, "unknown", /conflicting architectures: board arm64-usr, os@arch x64/],
+    ["board amd64 but sp aarch64", { board: "amd64-usr", sp: "2191.0.0_aarch64", arch: null }, "unknown", /conflicting architectures/],
+    ["os@arch x86 (32-bit)", { board: null, sp: null, arch: "x86" }, "unknown", /unknown architecture: os@arch x86/],
+    ["an unknown board", { board: "riscv-usr", sp: null, arch: null }, "unknown", /unknown architecture: board riscv-usr/],
+    ["nothing at all", { board: null, sp: null, arch: null }, "unknown", /no architecture in the request/],
+  ])("architecture from %s", (_what, src, arch, problem) => {
+    let xml = SAMPLE.replace(' board="amd64-usr"', src.board ? ` board="${src.board}"` : "");
+    xml = xml.replace(' sp="2191.0.0_x86_64"', src.sp ? ` sp="${src.sp}"` : "");
+    if (src.arch) xml = xml.replace("<os ", `<os arch="${src.arch}" `);
+    const app = parseOmahaRequest(xml).apps[0]!;
+    expect(app.arch).toBe(arch);
+    if (problem) expect(app.archProblem).toMatch(problem);
+    else expect(app.archProblem).toBeNull();
   });
 
   it.each([
@@ -81,23 +108,39 @@ describe("Omaha request parsing", () => {
     expect(() => parseOmahaRequest(xml)).toThrow(reason);
   });
 
-  it("refuses an unknown app id, keeping the id for an Omaha-shaped answer", () => {
-    try {
-      parseOmahaRequest(SAMPLE.replace("e96281a6-d1af-4bde-9a0a-97b76e56dc57", "deadbeef-0000-0000-0000-000000000000"));
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(OmahaRequestError);
-      expect(err).toMatchObject({ kind: "unknown_app", appId: "{deadbeef-0000-0000-0000-000000000000}" });
-    }
+  it("keeps another product's app apart, with its id as sent, for an error-unknownApplication answer", () => {
+    const other = '<app appid="{DEADBEEF-0000-0000-0000-000000000000}" version="1.0"><updatecheck></updatecheck></app>';
+    const r = parseOmahaRequest(SAMPLE.replace("<app ", `${other}<app `));
+    expect(r.unknownApps).toEqual([{ appId: "{DEADBEEF-0000-0000-0000-000000000000}", index: 0 }]);
+    expect(r.apps).toMatchObject([{ appId: "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}", index: 1 }]);
+    expect(parseOmahaRequest(SAMPLE.replace("e96281a6-d1af-4bde-9a0a-97b76e56dc57", "deadbeef-0000-0000-0000-000000000000"))).toMatchObject({ apps: [], unknownApps: [{ index: 0 }] });
   });
 });
 
 describe("Omaha error codes", () => {
   it("masks flag bits before decoding", () => {
     expect(decodeErrorCode(268435490)).toEqual({ code: 34, name: "OmahaResponseInvalid", flags: ["nonOfficialServer"] });
-    expect(decodeErrorCode(44)).toEqual({ code: 44, name: "RollbackDetected", flags: [] });
+    expect(decodeErrorCode(44)).toEqual({ code: 44, name: "RollbackError", flags: [] });
     expect(decodeErrorCode((1 << 31) | (1 << 30) | 10)).toEqual({ code: 10, name: "PayloadHashMismatchError", flags: ["devMode", "resumed"] });
     expect(decodeErrorCode(2404).name).toBe("OmahaRequestHTTPResponse404");
+  });
+
+  // Flatcar's update_engine names its codes in src/update_engine/action_processor.h:26-75
+  // (enum ActionExitCode; utils.cc:608-716 CodeToString prints them), not Chromium OS's
+  // ErrorCode enum (there 42/43 are a channel-change cancel and a firmware error).
+  it.each([
+    [6, "SetBootableFlagError"],
+    [37, "OmahaErrorInHTTPResponse"],
+    [41, "PostinstallPowerwashError"],
+    [42, "NewPCRPolicyVerificationError"],
+    [43, "NewPCRPolicyHTTPError"],
+    [44, "RollbackError"],
+    [100, "DownloadIncomplete"],
+    [2000, "OmahaRequestHTTPResponseBase"],
+    [45, "Error45"],
+    [47, "Error47"],
+  ])("names code %i as Flatcar's update_engine does: %s", (code, name) => {
+    expect(decodeErrorCode(code).name).toBe(name);
   });
 });
 
@@ -159,5 +202,44 @@ describe("Omaha responses", () => {
       `<updatecheck status="ok"><urls><url codebase="https://update.example/amd64-usr/3374.2.5/"></url></urls><manifest version="3374.2.5"><packages><package name="flatcar_production_update.gz" hash="c2hhMQ==" size="364314900" required="true"></package></packages><actions><action event="postinstall" sha256="c2hhMjU2" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck>`,
     );
     expect(xml).not.toContain("<ping");
+  });
+
+  // What Flatcar's update_engine requires (flatcar/update_engine 7382641, src/update_engine/
+  // omaha_request_action.cc): xmlParseMemory must accept the body (:648-655, else error 31);
+  // the FIRST node of /response/app/updatecheck in document order is read (:348-360); its
+  // status must be "ok" or "noupdate" (:400-426, else 34); then manifest (:428-454), every
+  // urls/url with a non-empty codebase (:456-488), the first package with a non-empty name and a
+  // size read by sscanf("%" PRIi64) > 0 (:490-547; %i reads a leading 0 as octal, so plain
+  // decimal), and an action with event="postinstall" and a non-empty sha256 (:549-608).
+  it("gives update_engine's parser everything it requires, in a form it reads as meant", () => {
+    const unknown = { appId: "{00000000-0000-0000-0000-0000000000aa}", status: "error-unknownApplication" as const, ping: false, updateCheck: false, eventCount: 0, offer: null };
+    const flatcar = {
+      appId: "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}",
+      status: "ok" as const,
+      ping: true,
+      updateCheck: true,
+      eventCount: 1,
+      offer: { version: "4081.2.0", codebase: "https://update.example/amd64-usr/4081.2.0/", packageName: "flatcar_production_update.gz", sizeBytes: 8_000_000_000, sha1Base64: "c2hhMQ==", sha256Base64: "c2hhMjU2" },
+    };
+    const xml = buildOmahaResponse([unknown, flatcar]);
+    const root = readXml(xml);
+    expect(root.name).toBe("response");
+    const checks = root.children.filter((a) => a.name === "app").flatMap((a) => a.children.filter((c) => c.name === "updatecheck"));
+    // Another app's answer carries no updatecheck, so the first one is Flatcar's.
+    expect(checks).toHaveLength(1);
+    const check = checks[0]!;
+    expect(check.attrs.status).toBe("ok");
+    const manifest = check.children.find((c) => c.name === "manifest")!;
+    const urls = check.children.find((c) => c.name === "urls")!.children.filter((c) => c.name === "url");
+    expect(urls.length).toBeGreaterThan(0);
+    for (const u of urls) expect(u.attrs.codebase).toMatch(/^https?:\/\/\S+\/$/);
+    const pkg = manifest.children.find((c) => c.name === "packages")!.children.find((c) => c.name === "package")!;
+    expect(pkg.attrs.name).toBe("flatcar_production_update.gz");
+    // Over 2^32 and decimal without a leading zero: what sscanf %PRIi64 reads as the size.
+    expect(pkg.attrs.size).toBe("8000000000");
+    const postinstall = manifest.children.find((c) => c.name === "actions")!.children.find((c) => c.attrs.event === "postinstall")!;
+    expect(postinstall.attrs.sha256).toBe("c2hhMjU2");
+    // Optional pairs read by name, exactly spelled (:32-46).
+    expect(postinstall.attrs.DisablePayloadBackoff).toBe("true");
   });
 });

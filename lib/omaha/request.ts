@@ -1,5 +1,5 @@
 import { bounded, maxLength, overBound, type AgentField } from "../agent/field-bounds";
-import { normalizeArch, normalizeMachineId } from "../agent/machine-id";
+import { normalizeMachineId } from "../agent/machine-id";
 import { GROUP_NAME, GROUP_NAME_RULE } from "../agent/native-report";
 
 /** Flatcar's Omaha application id (update_engine sends it with or without braces). */
@@ -14,7 +14,10 @@ export interface OmahaEvent {
 }
 
 export interface OmahaApp {
+  /** The appid exactly as sent: it is echoed byte for byte (go-omaha matches its answer by it). */
   appId: string;
+  /** Position among the request's apps: answers keep the request's order. */
+  index: number;
   version: string;
   track: string;
   machineId: string;
@@ -24,7 +27,10 @@ export interface OmahaApp {
   alephVersion: string | null;
   machineAlias: string | null;
   board: string | null;
+  /** amd64 or arm64, agreed by every source the request has; "unknown" otherwise. */
   arch: string;
+  /** Why no architecture could be trusted (unknown or contradictory): nothing is offered. */
+  archProblem: string | null;
   ping: boolean;
   updateCheck: boolean;
   events: OmahaEvent[];
@@ -38,6 +44,13 @@ export interface OmahaRequest {
   osPlatform: string | null;
   osSp: string | null;
   apps: OmahaApp[];
+  /** Apps of other products in the same request: each is answered error-unknownApplication. */
+  unknownApps: UnknownOmahaApp[];
+}
+
+export interface UnknownOmahaApp {
+  appId: string;
+  index: number;
 }
 
 /** A request Flotilla refuses; `reason` is safe to show the client. */
@@ -105,10 +118,34 @@ function child(n: XmlElement, name: string): XmlElement | undefined {
 const VERSION = new RegExp(`^[0-9A-Za-z][0-9A-Za-z.+_~-]{0,${maxLength("version") - 1}}$`);
 
 
-function archOf(board: string | null, sp: string | null): string {
-  if (board) return normalizeArch(board);
-  const m = sp ? /_(x86_64|aarch64)$/.exec(sp) : null;
-  return m ? normalizeArch(m[1]!) : "amd64";
+// The architectures Flatcar builds, under every name a client may use for them: the board
+// (update_engine), uname -m in os@sp (update_engine), Omaha's os@arch (go-omaha: "x64" or GOARCH).
+const ARCH_NAMES: Record<string, string> = {
+  "amd64-usr": "amd64", amd64: "amd64", x86_64: "amd64", x64: "amd64",
+  "arm64-usr": "arm64", arm64: "arm64", aarch64: "arm64",
+};
+
+export const UNKNOWN_ARCH = "unknown";
+
+/**
+ * The host's architecture from every source the request carries. A payload for the wrong
+ * architecture bricks nothing but fails every install, so an unknown name, sources that
+ * disagree, or no source at all leave the arch unknown (and the host is offered nothing).
+ */
+function archOf(board: string | null, sp: string | null, osArch: string | null): { arch: string; problem: string | null } {
+  // os@sp is "<version>_<uname -m>" from update_engine; anything else there says nothing about arch.
+  const spArch = sp ? (/^[^_]*_(.+)$/.exec(sp)?.[1] ?? null) : null;
+  const sources = [
+    ["board", board, board],
+    ["os@sp", spArch, sp],
+    ["os@arch", osArch, osArch],
+  ].filter((x): x is [string, string, string] => !!x[1]);
+  if (sources.length === 0) return { arch: UNKNOWN_ARCH, problem: "no architecture in the request (board, os@sp or os@arch)" };
+  const unknown = sources.find(([, v]) => !ARCH_NAMES[v.toLowerCase()]);
+  if (unknown) return { arch: UNKNOWN_ARCH, problem: `unknown architecture: ${unknown[0]} ${unknown[2]}` };
+  const arches = new Set(sources.map(([, v]) => ARCH_NAMES[v.toLowerCase()]!));
+  if (arches.size > 1) return { arch: UNKNOWN_ARCH, problem: `conflicting architectures: ${sources.map(([name, , raw]) => `${name} ${raw}`).join(", ")}` };
+  return { arch: [...arches][0]!, problem: null };
 }
 
 function intAttr(n: XmlElement, name: string, where: string): number | null {
@@ -167,8 +204,18 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
   if (protocol !== "3.0") throw new OmahaRequestError('request@protocol must be "3.0"');
   const os = child(req, "os");
   const sp = os ? attr(os, "sp") : null;
-  const apps = req.children.filter((c) => c.name === "app").map((app, i) => parseApp(app, i, sp));
-  if (apps.length === 0) throw new OmahaRequestError("request has no <app>");
+  const osArch = os ? attr(os, "arch") || null : null;
+  const appEls = req.children.filter((c) => c.name === "app");
+  if (appEls.length === 0) throw new OmahaRequestError("request has no <app>");
+  const apps: OmahaApp[] = [];
+  const unknownApps: UnknownOmahaApp[] = [];
+  appEls.forEach((el, i) => {
+    const rawAppId = attr(el, "appid");
+    if (!rawAppId) throw new OmahaRequestError(`app[${i}]@appid is required`);
+    // Other products may share a request (go-omaha's server answers each app on its own).
+    if (!isFlatcarAppId(rawAppId)) unknownApps.push({ appId: rawAppId, index: i });
+    else apps.push(parseApp(el, i, sp, osArch, rawAppId));
+  });
   return {
     protocol,
     // Bounded like every agent field (lib/agent/field-bounds.ts); descriptive ones are cut.
@@ -178,15 +225,17 @@ export function parseOmahaRequest(xml: string): OmahaRequest {
     osPlatform: os ? attr(os, "platform") : null,
     osSp: sp,
     apps,
+    unknownApps,
   };
 }
 
-function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
+/** Flatcar's app id with or without braces, in any case. */
+export function isFlatcarAppId(raw: string): boolean {
+  return raw.trim().replace(/^\{|\}$/g, "").toLowerCase() === FLATCAR_APP_ID;
+}
+
+function parseApp(app: XmlElement, i: number, sp: string | null, osArch: string | null, rawAppId: string): OmahaApp {
   const where = `app[${i}]`;
-  const rawAppId = attr(app, "appid");
-  if (!rawAppId) throw new OmahaRequestError(`${where}@appid is required`);
-  const appId = rawAppId.trim().replace(/^\{|\}$/g, "").toLowerCase();
-  if (appId !== FLATCAR_APP_ID) throw new OmahaRequestError(`unknown application ${rawAppId}`, rawAppId, "unknown_app");
   const version = attr(app, "version");
   if (!version || !VERSION.test(version)) throw new OmahaRequestError(`${where}@version must be an OS version like 3374.2.5`, rawAppId);
   const rawMachine = attr(app, "machineid");
@@ -197,6 +246,7 @@ function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
   const board = attr(app, "board") || null;
   // The board names the architecture, which picks the payload: cut, it would name another one.
   if (overBound("arch", board)) throw new OmahaRequestError(`${where}@board is longer than ${maxLength("arch")} characters`, rawAppId);
+  const arch = archOf(board, sp || null, osArch);
   const events = app.children.filter((c) => c.name === "event").map((e, j) => {
     const w = `${where}.event[${j}]`;
     const type = intAttr(e, "eventtype", w);
@@ -208,7 +258,8 @@ function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
   });
   const short = (name: string, field: AgentField) => bounded(field, attr(app, name) || null);
   return {
-    appId,
+    appId: rawAppId,
+    index: i,
     version,
     track,
     machineId,
@@ -218,7 +269,8 @@ function parseApp(app: XmlElement, i: number, sp: string | null): OmahaApp {
     alephVersion: short("alephversion", "firstVersion"),
     machineAlias: short("machinealias", "hostname"),
     board,
-    arch: archOf(board, sp),
+    arch: arch.arch,
+    archProblem: arch.problem,
     ping: child(app, "ping") !== undefined,
     updateCheck: child(app, "updatecheck") !== undefined,
     events,

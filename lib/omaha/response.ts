@@ -76,9 +76,4 @@ function extraPackages(extra: readonly OmahaExtraPackage[]): string {
   return out;
 }
 
-/** An Omaha-shaped refusal for an unknown application id. */
-export function unknownAppResponse(appId: string): string {
-  return buildOmahaResponse([{ appId, status: "error-unknownApplication", ping: false, updateCheck: false, eventCount: 0, offer: null }]);
-}
-
 export { FLATCAR_APP_ID };

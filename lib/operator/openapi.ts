@@ -16,7 +16,7 @@ import {
   VoteSchema,
 } from "./schemas";
 import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveConfigSchema } from "./ignition-schemas";
-import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseEditSchema, ReleaseImportSchema, ReleasePromoteSchema, ReleaseSlotSchema } from "./release-schemas";
+import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseEditSchema, ReleaseImportSchema, ReleasePromoteSchema, ReleaseSlotSchema, RetryFailedVersionSchema } from "./release-schemas";
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
 import { NewSyncSourceSchema, SyncSourcePatchSchema } from "./sync-schemas";
@@ -222,6 +222,8 @@ export function openApiDocument(): JsonSchema {
         post: op({ summary: "Release a stuck reboot slot", permission: "fleet:write", params: [{ name: "group", in: "path", schema: str }], body: schemaOf(ReleaseSlotSchema) }),
       },
       "/api/v1/hosts/{id}/rollback": { post: op({ summary: "Roll a host back (default: to its previous version)", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
+      "/api/v1/hosts/{id}/failed-versions": { get: op({ summary: "Versions that failed to boot on a host (never offered to it again until retried)", permission: "fleet:read", params: [idParam] }) },
+      "/api/v1/hosts/{id}/failed-versions/retry": { post: op({ summary: "Retry a version that failed on this host: the block is lifted", permission: "fleet:write", params: [idParam], body: schemaOf(RetryFailedVersionSchema) }) },
       "/api/v1/groups/{id}/rollback": { post: op({ summary: "Roll a group back to a version", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
       "/api/v1/groups/{id}": { patch: op({ summary: "Change a group's channel, description or approval rule", permission: "fleet:write", params: [idParam], body: schemaOf(GroupPatchSchema) }) },
       "/api/v1/rollouts": {

@@ -152,6 +152,12 @@ export const RollbackSchema = z.object({
   replaceRollback: z.boolean().default(false),
 });
 
+/** "Retry version X on this host": lifts the block a boot failure put on it there. */
+export const RetryFailedVersionSchema = z.object({
+  version: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z.+_~-]*$/),
+  reason: z.string().trim().min(1, "a reason is required").max(500),
+});
+
 /** Pin every host a host-list filter matches; `preview` only counts them. */
 export const BulkPinSchema = z.object({
   filter: z.string().max(2000).default(""),

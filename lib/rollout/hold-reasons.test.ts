@@ -22,6 +22,9 @@ const examples: Record<HoldReasonCode, [Hold, string]> = {
   up_to_date: [{ reason: "up_to_date", version: "4081.2.0" }, "Up to date on 4081.2.0."],
   newer_than_target: [{ reason: "newer_than_target", version: "4152.0.0", target: "4081.2.0" }, "Running 4152.0.0, newer than the target 4081.2.0; going back is an explicit rollback."],
   no_payload_for_arch: [{ reason: "no_payload_for_arch", version: "4081.2.0", arch: "arm64" }, "No arm64 payload for 4081.2.0."],
+  failed_here: [{ reason: "failed_here", version: "4081.2.0", running: "3975.2.2" }, "4081.2.0 failed to boot on this host (it fell back to 3975.2.2); it is not offered again until an operator retries it here."],
+  deadend: [{ reason: "deadend", version: "4152.2.0", deadendReason: "breaks the network on Azure" }, "4152.2.0 is a dead end: breaks the network on Azure. Hosts on it are not updated automatically."],
+  unknown_arch: [{ reason: "unknown_arch", problem: "unknown architecture: os@arch x86" }, "No payload is offered: unknown architecture: os@arch x86."],
   approval_rejected: [{ reason: "approval_rejected", version: "4081.2.0", actor: "bo", comment: "wrong window" }, "The rollout to 4081.2.0 was rejected by bo: wrong window."],
   rollout_aborted: [
     { reason: "rollout_aborted", version: "4081.2.0", by: { kind: "threshold", reason: "failure rate 12.5 % (3 of 24) above 10 % in phase canary" } },
@@ -61,7 +64,7 @@ describe("hold reasons", () => {
   });
 
   it("covers every reason the update decision already gives", () => {
-    const decided: Record<HoldReason, true> = { no_channel: true, paused: true, no_target: true, up_to_date: true, no_payload_for_arch: true, newer_than_target: true, pinned: true, rolled_back: true, recalled: true, outside_window: true, blackout: true, concurrency_limit: true, rate_limit: true, approval_rejected: true, rollout_aborted: true, awaiting_approval: true, rollout_paused: true, phase_not_reached: true };
+    const decided: Record<HoldReason, true> = { no_channel: true, unknown_arch: true, failed_here: true, deadend: true, paused: true, no_target: true, up_to_date: true, no_payload_for_arch: true, newer_than_target: true, pinned: true, rolled_back: true, recalled: true, outside_window: true, blackout: true, concurrency_limit: true, rate_limit: true, approval_rejected: true, rollout_aborted: true, awaiting_approval: true, rollout_paused: true, phase_not_reached: true };
     for (const r of Object.keys(decided)) expect(isHoldReason(r)).toBe(true);
     expect(isHoldReason("bogus")).toBe(false);
   });

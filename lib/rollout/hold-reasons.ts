@@ -10,6 +10,7 @@ import type { WindowState } from "./windows";
  */
 export const HOLD_REASONS = [
   "no_channel",
+  "unknown_arch",
   "recalled",
   "paused",
   "pinned",
@@ -18,6 +19,8 @@ export const HOLD_REASONS = [
   "up_to_date",
   "newer_than_target",
   "no_payload_for_arch",
+  "failed_here",
+  "deadend",
   "approval_rejected",
   "rollout_aborted",
   "awaiting_approval",
@@ -56,6 +59,8 @@ export function stoppedByWho(by: StoppedBy): string {
 /** A hold with what its text needs; JSON-safe apart from the `Date` fields. */
 export type Hold =
   | { reason: "no_channel" }
+  /** The request named no architecture Flotilla knows, or contradicting ones. */
+  | { reason: "unknown_arch"; problem: string }
   /** `running`: the host runs the recalled release and no older good one is known; else the wanted release is recalled. */
   | { reason: "recalled"; version: string; recallReason: string | null; running: boolean }
   | { reason: "paused"; channelId: string; pausedReason: string | null }
@@ -65,6 +70,10 @@ export type Hold =
   | { reason: "up_to_date"; version: string }
   | { reason: "newer_than_target"; version: string; target: string }
   | { reason: "no_payload_for_arch"; version: string; arch: string }
+  /** `version` failed to boot on this host (which fell back to `running`). */
+  | { reason: "failed_here"; version: string; running: string }
+  /** The host runs a dead-end release: no automatic way on. */
+  | { reason: "deadend"; version: string; deadendReason: string | null }
   | { reason: "approval_rejected"; version: string; actor: string; comment: string }
   | { reason: "rollout_aborted"; version: string; by: StoppedBy }
   | { reason: "awaiting_approval"; version: string; approvals: number; required: number }
@@ -78,6 +87,7 @@ export type Hold =
 /** Short labels for badges and filters. */
 export const HOLD_LABELS: Record<HoldReasonCode, string> = {
   no_channel: "No channel",
+  unknown_arch: "Unknown architecture",
   recalled: "Recalled",
   paused: "Channel paused",
   pinned: "Pinned",
@@ -86,6 +96,8 @@ export const HOLD_LABELS: Record<HoldReasonCode, string> = {
   up_to_date: "Up to date",
   newer_than_target: "Newer than target",
   no_payload_for_arch: "No payload",
+  failed_here: "Failed on this host",
+  deadend: "Dead end",
   approval_rejected: "Rejected",
   rollout_aborted: "Rollout aborted",
   awaiting_approval: "Awaiting approval",
@@ -121,6 +133,8 @@ export function holdText(h: Hold): string {
   switch (h.reason) {
     case "no_channel":
       return "Not on a channel: the host's group has no channel.";
+    case "unknown_arch":
+      return `No payload is offered: ${h.problem}.`;
     case "recalled":
       return h.running
         ? `This host runs ${h.version}, which was recalled${withReason(h.recallReason)}; no older good release is known to go back to.`
@@ -142,6 +156,10 @@ export function holdText(h: Hold): string {
       return `Running ${h.version}, newer than the target ${h.target}; going back is an explicit rollback.`;
     case "no_payload_for_arch":
       return `No ${h.arch} payload for ${h.version}.`;
+    case "failed_here":
+      return `${h.version} failed to boot on this host (it fell back to ${h.running}); it is not offered again until an operator retries it here.`;
+    case "deadend":
+      return `${h.version} is a dead end${withReason(h.deadendReason)}. Hosts on it are not updated automatically.`;
     case "approval_rejected":
       return `The rollout to ${h.version} was rejected by ${h.actor}: ${h.comment}.`;
     case "rollout_aborted":

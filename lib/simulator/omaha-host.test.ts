@@ -9,7 +9,8 @@ import { createRng, type Rng } from "./random";
 const fleet = buildFleet(5, 300, [["flatcar", 1]]);
 const host = fleet.find((h) => h.arch === "amd64" && h.initialVersion === "4081.2.0")!;
 const arm = fleet.find((h) => h.arch === "arm64")!;
-const APP = "e96281a6-d1af-4bde-9a0a-97b76e56dc57";
+// The simulator sends the id braced, as update_engine does; the server echoes it as sent.
+const APP = "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}";
 const fixed =
   (v: number): Rng =>
   () =>
@@ -88,7 +89,7 @@ describe("Omaha host (update_engine)", () => {
     expect(retry.state).toMatchObject({ phase: "downloading", target: "4152.2.0" });
   });
 
-  it("after a GRUB fallback stays on the old version, sending 3/0 errorcode=44 until another version is offered", () => {
+  it("after a GRUB fallback stays on the old version, sending 3/0 errorcode=44 until another version is offered; an offer of the failed version again is a problem", () => {
     // failRate 1 with draws of 0.7: the download (chance 0.5) passes, the boot (chance 1) fails.
     const b = { failRate: 1 };
     let s = initialOmahaState(host, fixed(0.5));
@@ -98,17 +99,30 @@ describe("Omaha host (update_engine)", () => {
     for (let i = 0; i < 3; i++) {
       const view = serverView(s);
       expect(view).toMatchObject({ state: "rolled_back", version: "4081.2.0", events: [{ type: 3, result: 0, errorCode: 44 }] });
-      // The same version offered again is not taken.
-      s = omahaAnswered(host, s, 200, answer(omahaRequestXml(host, s), offer("4152.2.0")), fixed(0.7), b).state;
-      expect(s).toMatchObject({ phase: "rolled_back", next: "check" });
+      s = omahaAnswered(host, s, 200, answer(omahaRequestXml(host, s), null), fixed(0.7), b).state;
+      expect(s).toMatchObject({ phase: "rolled_back", next: "check", failed: ["4152.2.0"] });
     }
+    // update_engine would install the failed version again (it checks no versions): the
+    // simulator takes it too, and says the server should not have offered it.
+    const again = omahaAnswered(host, s, 200, answer(omahaRequestXml(host, s), offer("4152.2.0")), fixed(0.7), b);
+    expect(again.problem).toBe("offered 4152.2.0 again after it failed to boot on this host");
+    expect(again.state).toMatchObject({ phase: "downloading", target: "4152.2.0" });
     s = omahaAnswered(host, s, 200, answer(omahaRequestXml(host, s), offer("4152.2.1")), fixed(0.7), b).state;
     expect(s).toMatchObject({ phase: "downloading", target: "4152.2.1", fellBackFrom: null });
   });
 
+  it("an arm64 host offered an amd64 payload reports it and does not install it", () => {
+    const s = initialOmahaState(arm, fixed(0.5));
+    const step = omahaAnswered(arm, s, 200, answer(omahaRequestXml(arm, s), offer("4152.2.0")), fixed(0.5), { failRate: 0 });
+    expect(step.problem).toBe("offered an amd64 payload to an arm64 host");
+    expect(step.state).toMatchObject({ phase: "idle", next: "check", target: null });
+  });
+
   it("reads responses like update_engine: anything but ok/noupdate, or an incomplete offer, is invalid", () => {
     const xml = answer(omahaRequestXml(host, initialOmahaState(host, fixed(0.5))), offer("4152.2.0"));
-    expect(parseOmahaResponse(xml, true)).toEqual({ kind: "update", version: "4152.2.0" });
+    expect(parseOmahaResponse(xml, true)).toEqual({ kind: "update", version: "4152.2.0", codebase: "https://update.example/amd64-usr/4152.2.0/" });
+    // go-omaha's client looks its app up by the exact appid it sent (omaha/client/client.go:359).
+    expect(parseOmahaResponse(xml.replace(APP, "e96281a6-d1af-4bde-9a0a-97b76e56dc57"), true)).toMatchObject({ kind: "invalid", reason: expect.stringMatching(/missing from response/) });
     expect(parseOmahaResponse(xml.replace(/ sha256="[^"]*"/, ""), true).kind).toBe("invalid");
     expect(parseOmahaResponse(xml.replace('size="364314900"', 'size="0"'), true).kind).toBe("invalid");
     expect(parseOmahaResponse(xml.replace('updatecheck status="ok"', 'updatecheck status="error-internal"'), true).kind).toBe("invalid");

@@ -36,6 +36,8 @@ export interface OmahaHostState {
   fellBackFrom: string | null;
   /** Error code of the failure event about to be sent. */
   errorCode: number | null;
+  /** Versions that failed to boot here: the server must never offer them to this host again. */
+  failed: string[];
 }
 
 export interface OmahaBehaviour {
@@ -63,7 +65,7 @@ export function initialOmahaState(profile: HostProfile, rng: Rng): OmahaHostStat
   const i = train.indexOf(profile.initialVersion);
   // A host installed with an older release got here by updating: it says so in 3/2.
   const previousVersion = profile.alephVersion !== profile.initialVersion && i > 0 ? train[i - 1]! : null;
-  return { version: profile.initialVersion, previousVersion, bootId: bootId(rng), phase: "idle", next: "check", target: null, fellBackFrom: null, errorCode: null };
+  return { version: profile.initialVersion, previousVersion, bootId: bootId(rng), phase: "idle", next: "check", target: null, fellBackFrom: null, errorCode: null, failed: [] };
 }
 
 function esc(s: string): string {
@@ -112,7 +114,7 @@ export function omahaRequest(profile: HostProfile, s: OmahaHostState): SimReques
 }
 
 /** What update_engine takes from an answer. */
-export type OmahaAnswer = { kind: "noupdate" } | { kind: "update"; version: string; extensions?: string[] } | { kind: "ack" } | { kind: "invalid"; reason: string };
+export type OmahaAnswer = { kind: "noupdate" } | { kind: "update"; version: string; codebase: string; extensions?: string[] } | { kind: "ack" } | { kind: "invalid"; reason: string };
 
 function tagAttrs(xml: string, tag: string): Map<string, string> | null {
   const m = new RegExp(`<${tag}\\b([^>]*?)/?>`).exec(xml);
@@ -130,8 +132,10 @@ function tagAttrs(xml: string, tag: string): Map<string, string> | null {
 export function parseOmahaResponse(xml: string, checked: boolean): OmahaAnswer {
   const response = tagAttrs(xml, "response");
   if (!response || response.get("protocol") !== "3.0") return { kind: "invalid", reason: "no <response protocol=\"3.0\">" };
-  const app = tagAttrs(xml, "app");
-  if (!app) return { kind: "invalid", reason: "response has no <app>" };
+  // go-omaha's client takes the app whose appid is exactly the one it sent (client.go doReq, GetApp).
+  const apps = [...xml.matchAll(/<app\b([^>]*)>/g)].map((m) => tagAttrs(`<app${m[1]!}>`, "app")!);
+  const app = apps.find((a) => a.get("appid") === FLATCAR_APP_ID);
+  if (!app) return { kind: "invalid", reason: apps.length ? `app ${FLATCAR_APP_ID} missing from response (appids: ${apps.map((a) => a.get("appid")).join(", ")})` : "response has no <app>" };
   if (app.get("status") !== "ok") return { kind: "invalid", reason: `app status "${app.get("status") ?? ""}"` };
   if (!checked) return /<event\b[^>]*status="ok"/.test(xml) ? { kind: "ack" } : { kind: "invalid", reason: "event not acknowledged" };
   const check = tagAttrs(xml, "updatecheck");
@@ -156,8 +160,10 @@ export function parseOmahaResponse(xml: string, checked: boolean): OmahaAnswer {
     if (!a.get("name") || !(Number(a.get("size")) > 0) || !a.get("hash") || !/^[0-9a-f]{64}$/.test(a.get("hash_sha256") ?? "")) return { kind: "invalid", reason: "extension package without name, size or hashes" };
     extensions.push(a.get("name")!);
   }
-  return { kind: "update", version, ...(extensions.length ? { extensions } : {}) };
+  return { kind: "update", version, codebase, ...(extensions.length ? { extensions } : {}) };
 }
+
+const PAYLOAD_ARCH = /\/(amd64|arm64)-usr\//;
 
 // failRate is split evenly between download and boot; conditional chances so that a whole
 // attempt fails with probability failRate.
@@ -175,7 +181,9 @@ const step = (rng: Rng, min: number, max: number): OmahaWait => ({ kind: "step",
  *
  * check (offered X) → 13/1 → 14/1 → 3/1 → reboot → check on X with 3/2 previousversion;
  * at failRate a download error (3/0 with an error code) or a GRUB fallback (back on the old
- * version, 3/0 errorcode=44 on every check until another version is offered).
+ * version, 3/0 errorcode=44 on every check until another version is offered). Like update_engine
+ * it installs whatever it is offered; an offer of a version that failed here, or of a payload
+ * for the other architecture, is reported as a problem.
  */
 export function omahaAnswered(profile: HostProfile, s: OmahaHostState, status: number, body: string, rng: Rng, b: OmahaBehaviour): OmahaStep {
   const ok = status >= 200 && status < 300;
@@ -190,9 +198,14 @@ export function omahaAnswered(profile: HostProfile, s: OmahaHostState, status: n
         if (!ok) return { state: { ...s, phase: settled }, wait: { kind: "periodic" } };
         return { state: { ...s, phase: "error", next: "failed", errorCode: RESPONSE_INVALID }, wait: step(rng, 1, 3), ...(problem ? { problem } : {}) };
       }
-      if (answer.kind !== "update" || answer.version === s.fellBackFrom) return { state: { ...s, phase: settled === "error" ? "idle" : settled }, wait: { kind: "periodic" } };
+      if (answer.kind !== "update") return { state: { ...s, phase: settled === "error" ? "idle" : settled }, wait: { kind: "periodic" } };
       if (answer.version === s.version) return { state: { ...s, phase: "idle" }, wait: { kind: "periodic" }, problem: `offered ${answer.version}, the version the host runs` };
-      return { state: { ...s, phase: "downloading", next: "download_started", target: answer.version, fellBackFrom: null, errorCode: null }, wait: step(rng, 1, 5) };
+      // A payload built for the other architecture fails verification after the whole download.
+      const payloadArch = PAYLOAD_ARCH.exec(answer.codebase)?.[1];
+      if (payloadArch && payloadArch !== profile.arch) return { state: { ...s, phase: settled }, wait: { kind: "periodic" }, problem: `offered an ${payloadArch} payload to an ${profile.arch} host` };
+      // update_engine installs whatever it is offered, even a version that already failed here.
+      const again = s.failed.includes(answer.version) ? { problem: `offered ${answer.version} again after it failed to boot on this host` } : {};
+      return { state: { ...s, phase: "downloading", next: "download_started", target: answer.version, fellBackFrom: null, errorCode: null }, wait: step(rng, 1, 5), ...again };
     }
     case "download_started":
       if (chance(rng, p.download)) return { state: { ...s, next: "failed", errorCode: pick(rng, DOWNLOAD_ERRORS) }, wait: step(rng, 5, 60), ...(problem ? { problem } : {}) };
@@ -204,7 +217,7 @@ export function omahaAnswered(profile: HostProfile, s: OmahaHostState, status: n
       const target = s.target ?? s.version;
       const booted = { ...s, phase: "rebooting" as const, next: "check" as const, bootId: bootId(rng), target: null, errorCode: null };
       const wait = { kind: "step" as const, seconds: intBetween(rng, 5, 30) + intBetween(rng, 20, 60) };
-      if (chance(rng, p.boot)) return { state: { ...booted, fellBackFrom: target }, wait, ...(problem ? { problem } : {}) };
+      if (chance(rng, p.boot)) return { state: { ...booted, fellBackFrom: target, failed: s.failed.includes(target) ? s.failed : [...s.failed, target] }, wait, ...(problem ? { problem } : {}) };
       return { state: { ...booted, version: target, previousVersion: s.version, fellBackFrom: null }, wait, ...(problem ? { problem } : {}) };
     }
     case "failed":

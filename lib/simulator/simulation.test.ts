@@ -61,7 +61,7 @@ describe("Simulation", () => {
 });
 
 describe("Simulation with a mixed fleet", () => {
-  const NOUPDATE = '<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><daystart elapsed_seconds="0"></daystart><app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"></updatecheck><event status="ok"></event></app></response>\n';
+  const NOUPDATE = '<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><daystart elapsed_seconds="0"></daystart><app appid="{e96281a6-d1af-4bde-9a0a-97b76e56dc57}" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"></updatecheck><event status="ok"></event></app></response>\n';
 
   it("sends each host's own protocol and counts per protocol; FleetLock 409s are not errors", async () => {
     const paths = new Map<string, number>();

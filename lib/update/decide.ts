@@ -2,10 +2,13 @@ import { compareVersions } from "./version";
 import { holdFromWindow, holdText, type Hold } from "../rollout/hold-reasons";
 import { isInWindow } from "../rollout/windows";
 import { hostRank, withinCutoff } from "../rollout/phases";
-import { activePin, releaseFor, releaseInChannel, type ChannelInfo, type PolicySnapshot, type ReleaseInfo, type RolloutInfo } from "./policy";
+import { activePin, channelArchKey, releaseFor, releaseInChannel, type ChannelInfo, type PolicySnapshot, type ReleaseInfo, type RolloutInfo } from "./policy";
 
 export type HoldReason =
   | "no_channel"
+  | "unknown_arch"
+  | "failed_here"
+  | "deadend"
   | "paused"
   | "no_target"
   | "up_to_date"
@@ -31,7 +34,7 @@ export interface RolloutRef {
 }
 
 export type UpdateDecision =
-  | { kind: "offer"; release: ReleaseInfo; pinned: boolean; rollback: boolean; rollout?: RolloutRef }
+  | { kind: "offer"; release: ReleaseInfo; pinned: boolean; rollback: boolean; rollout?: RolloutRef; barrier?: { target: string; reason: string | null } }
   | { kind: "hold"; reason: HoldReason; detail: string };
 
 export interface HostFacts {
@@ -39,6 +42,10 @@ export interface HostFacts {
   groupId: string;
   version: string;
   arch: string;
+  /** Set when the host's architecture cannot be trusted (unknown, contradictory): nothing is offered. */
+  archProblem?: string | null;
+  /** Versions that failed to boot on this host and were not retried by an operator. */
+  failedVersions?: ReadonlySet<string>;
   /** What the agent says it is doing, where its protocol tells (native agents). */
   updateState?: string;
 }
@@ -58,6 +65,8 @@ function isMidUpdate(host: HostFacts): boolean {
  */
 export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, host: HostFacts, now = new Date()): UpdateDecision {
   if (!channel) return { kind: "hold", reason: "no_channel", detail: "the host's group has no channel" };
+  // Never guess: a payload for another architecture fails every install on the host.
+  if (host.archProblem) return held({ reason: "unknown_arch", problem: host.archProblem });
   if (channel.paused && !isMidUpdate(host)) return { kind: "hold", reason: "paused", detail: `channel ${channel.id} paused${channel.pausedReason ? `: ${channel.pausedReason}` : ""}` };
   // A host on a recalled release goes back to the newest good release below it.
   const running = releaseFor(p, channel, host.version, host.arch);
@@ -89,21 +98,41 @@ export function decideUpdate(p: PolicySnapshot, channel: ChannelInfo | null, hos
     if (cmp === 0) return { kind: "hold", reason: "up_to_date", detail: `on the target ${wanted}` };
     if (cmp > 0) return { kind: "hold", reason: "newer_than_target", detail: `running ${host.version}, newer than the target ${wanted}` };
   }
+  // A dead end has no way on (as in the Cincinnati graph); only an operator's rollback leaves it.
+  if (!rollback && running?.deadend) return held({ reason: "deadend", version: host.version, deadendReason: running.deadendReason });
   const release = releaseFor(p, channel, wanted, host.arch);
   if (!release) return { kind: "hold", reason: "no_payload_for_arch", detail: `no ${host.arch} payload for ${wanted}` };
   if (release.recalled) return { kind: "hold", reason: "recalled", detail: `${wanted} was recalled: ${release.recalled}` };
+  // A barrier between the host and its goal is as far as it goes this time, whatever the
+  // protocol: the next check, from the barrier, goes on.
+  const barrier = rollback ? null : firstBarrierBetween(p, channel, host.version, wanted, host.arch);
+  const offered = barrier ?? release;
+  if (barrier?.recalled) return { kind: "hold", reason: "recalled", detail: `the barrier ${barrier.version} on the way to ${wanted} was recalled: ${barrier.recalled}` };
+  // update_engine installs whatever it is offered: a version that fell back here would be
+  // installed and fall back again on every check. Only an operator's retry lifts this.
+  if (host.failedVersions?.has(offered.version)) return held({ reason: "failed_here", version: offered.version, running: host.version });
   let ref: RolloutRef | undefined;
   if (!pin) {
+    // The rollout gates the move toward its release; the barrier step itself joins no rollout
+    // (the host would count as updated on reaching the barrier).
     const gate = rolloutGate(p, host, wanted, rollout);
     if (gate.kind === "hold") return gate;
-    ref = gate.ref;
+    if (!barrier) ref = gate.ref;
   }
   // Updates start only inside the group's maintenance windows; rollbacks are not held back.
   if (!rollback) {
     const closed = windowHold(p, host.groupId, now);
     if (closed) return closed;
   }
-  return { kind: "offer", release, pinned: pin !== null, rollback, ...(ref ? { rollout: ref } : {}) };
+  return { kind: "offer", release: offered, pinned: pin !== null, rollback, ...(ref ? { rollout: ref } : {}), ...(barrier ? { barrier: { target: wanted, reason: barrier.barrierReason } } : {}) };
+}
+
+/** The oldest barrier release of the channel (and arch) strictly between `from` and `to`. */
+function firstBarrierBetween(p: PolicySnapshot, channel: ChannelInfo, from: string, to: string, arch: string): ReleaseInfo | null {
+  for (const r of p.releasesByChannelArch.get(channelArchKey(channel.id, arch)) ?? []) {
+    if (r.barrier && compareVersions(r.version, from) > 0 && compareVersions(r.version, to) < 0) return r;
+  }
+  return null;
 }
 
 type HoldDecision = Extract<UpdateDecision, { kind: "hold" }>;

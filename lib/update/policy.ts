@@ -107,6 +107,8 @@ export interface PolicySnapshot {
   releasesByChannelArch: Map<string, ReleaseInfo[]>;
   /** Each group's latest rollout that was not superseded. */
   rollouts: Map<string, RolloutInfo>;
+  /** Per host, versions that failed to boot there and were not retried (few: failures only). */
+  failedVersions?: Map<string, ReadonlySet<string>>;
   /** Window state per group and minute, filled lazily: the check costs ~0.1 ms, a check-in far less. */
   windowMemo?: Map<string, { minute: number; state: WindowState }>;
 }
@@ -169,4 +171,11 @@ export function releaseFor(p: PolicySnapshot, channel: ChannelInfo, version: str
   if (own) return own;
   for (const r of p.releases.values()) if (r.osFamily === channel.osFamily && r.version === version && r.arch === arch) return r;
   return null;
+}
+
+/** The versions blocked on a host: the snapshot's, plus one just recorded (the snapshot may predate it). */
+export function failedVersionsFor(p: PolicySnapshot, hostId: string, justFailed: string | null = null): ReadonlySet<string> | undefined {
+  const known = p.failedVersions?.get(hostId);
+  if (!justFailed || known?.has(justFailed)) return known;
+  return new Set([...(known ?? []), justFailed]);
 }

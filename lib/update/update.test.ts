@@ -145,3 +145,83 @@ describe("group by label", () => {
     expect(resolveGroup(p, "edge", {})).toBe("edge");
   });
 });
+
+// update_engine installs whatever it is offered (omaha_request_action.cc ParseResponse has no
+// version check) and after a GRUB fallback reports 3/0 errorcode 44 (GetAppBody): offering the
+// same version again makes the host install it and fall back again, forever.
+describe("versions that failed on a host", () => {
+  const old = release({ version: "3975.2.2" });
+  const target = release({ version: "4081.2.0" });
+  const next = release({ version: "4152.2.0" });
+
+  it("never offers a version that failed to boot on this host; other hosts still get it", () => {
+    const p = snapshot([old, target], [channel({ targetReleaseId: target.id })]);
+    const c = p.channels.get("stable")!;
+    const failed = new Set(["4081.2.0"]);
+    expect(decideUpdate(p, c, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64", failedVersions: failed })).toEqual({
+      kind: "hold",
+      reason: "failed_here",
+      detail: "4081.2.0 failed to boot on this host (it fell back to 3975.2.2); it is not offered again until an operator retries it here.",
+    });
+    expect(decideUpdate(p, c, { id: "h2", groupId: "g1", version: "3975.2.2", arch: "amd64" })).toMatchObject({ kind: "offer", release: target });
+  });
+
+  it("a newer target is offered again: only the failed version is blocked", () => {
+    const p = snapshot([old, target, next], [channel({ targetReleaseId: next.id })]);
+    expect(decideUpdate(p, p.channels.get("stable")!, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64", failedVersions: new Set(["4081.2.0"]) })).toMatchObject({ kind: "offer", release: next });
+  });
+
+  it("a pin to the failed version holds too: the retry is the operator's explicit act", () => {
+    const p = snapshot([old, target], [channel({ targetReleaseId: target.id })]);
+    p.hostPins.set("h1", { id: "p", scope: "host", targetId: "h1", version: "4081.2.0", reason: "r", owner: "ana", expiresAt: null, allowDowngrade: false });
+    expect(decideUpdate(p, p.channels.get("stable")!, { id: "h1", groupId: "g1", version: "3975.2.2", arch: "amd64", failedVersions: new Set(["4081.2.0"]) })).toMatchObject({ kind: "hold", reason: "failed_here" });
+  });
+});
+
+// Barriers and dead ends hold on every protocol, not only in the Cincinnati graph (where a node
+// below a barrier has its edge only to the barrier, and a dead end has no edge out: see
+// lib/cincinnati/graph.ts and fedora-coreos-cincinnati's barrier/deadend metadata).
+describe("barriers and dead ends", () => {
+  const v1 = release({ version: "3975.2.2" });
+  const barrier = release({ version: "4081.2.0", barrier: true, barrierReason: "migrates /usr to btrfs" });
+  const v3 = release({ version: "4152.2.0" });
+  const v4 = release({ version: "4230.2.0" });
+  const p = () => snapshot([v1, barrier, v3, v4], [channel({ targetReleaseId: v4.id })]);
+  const host = (version: string) => ({ id: "h1", groupId: "g1", version, arch: "amd64" });
+
+  it("a host below a barrier is offered the barrier release, not the target", () => {
+    const s = p();
+    expect(decideUpdate(s, s.channels.get("stable")!, host("3975.2.2"))).toEqual({ kind: "offer", release: barrier, pinned: false, rollback: false, barrier: { target: "4230.2.0", reason: "migrates /usr to btrfs" } });
+  });
+
+  it("a host on or past the barrier goes on to the target", () => {
+    const s = p();
+    expect(decideUpdate(s, s.channels.get("stable")!, host("4081.2.0"))).toMatchObject({ kind: "offer", release: v4 });
+    expect(decideUpdate(s, s.channels.get("stable")!, host("4152.2.0"))).toMatchObject({ kind: "offer", release: v4 });
+  });
+
+  it("a pin above a barrier also passes through it; a rollback does not", () => {
+    const s = p();
+    s.hostPins.set("h1", { id: "p", scope: "host", targetId: "h1", version: "4152.2.0", reason: "r", owner: "ana", expiresAt: null, allowDowngrade: false });
+    expect(decideUpdate(s, s.channels.get("stable")!, host("3975.2.2"))).toMatchObject({ kind: "offer", release: barrier, pinned: true });
+    s.hostPins.set("h1", { id: "p", scope: "host", targetId: "h1", version: "3975.2.2", reason: "r", owner: "ana", expiresAt: null, allowDowngrade: true });
+    expect(decideUpdate(s, s.channels.get("stable")!, host("4152.2.0"))).toMatchObject({ kind: "offer", release: v1, rollback: true });
+  });
+
+  it("a barrier that failed on this host holds there", () => {
+    const s = p();
+    expect(decideUpdate(s, s.channels.get("stable")!, { ...host("3975.2.2"), failedVersions: new Set(["4081.2.0"]) })).toMatchObject({ kind: "hold", reason: "failed_here" });
+  });
+
+  it("a host on a dead-end release is told why and offered nothing; an operator rollback still works", () => {
+    const dead = release({ version: "4152.2.0", deadend: true, deadendReason: "breaks the network on Azure" });
+    const s = snapshot([v1, dead, v4], [channel({ targetReleaseId: v4.id })]);
+    expect(decideUpdate(s, s.channels.get("stable")!, host("4152.2.0"))).toEqual({
+      kind: "hold",
+      reason: "deadend",
+      detail: "4152.2.0 is a dead end: breaks the network on Azure. Hosts on it are not updated automatically.",
+    });
+    s.hostPins.set("h1", { id: "p", scope: "host", targetId: "h1", version: "3975.2.2", reason: "r", owner: "ana", expiresAt: null, allowDowngrade: true });
+    expect(decideUpdate(s, s.channels.get("stable")!, host("4152.2.0"))).toMatchObject({ kind: "offer", release: v1, rollback: true });
+  });
+});

@@ -24,9 +24,10 @@ function omaha(opts: { version: string; bootId?: string; check?: boolean; events
 }
 
 const HEAD = `<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="flotilla"><daystart elapsed_seconds="0"></daystart>`;
-const NOUPDATE = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"></updatecheck><event status="ok"></event></app></response>\n`;
-const OFFER = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><ping status="ok"></ping><updatecheck status="ok"><urls><url codebase="https://update.release.example/amd64-usr/4081.2.0/"></url></urls><manifest version="4081.2.0"><packages><package name="flatcar_production_update.gz" hash="${PAYLOAD_HASHES.sha1}" size="364314900" required="true"></package></packages><actions><action event="postinstall" sha256="${PAYLOAD_HASHES.sha256}" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck><event status="ok"></event></app></response>\n`;
-const EVENT_ACK = `${HEAD}<app appid="e96281a6-d1af-4bde-9a0a-97b76e56dc57" status="ok"><event status="ok"></event></app></response>\n`;
+// Each app's id is echoed exactly as sent, braces and case (go-omaha omaha/client/client.go:359 looks it up byte for byte).
+const NOUPDATE = `${HEAD}<app appid="${APP}" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"></updatecheck><event status="ok"></event></app></response>\n`;
+const OFFER = `${HEAD}<app appid="${APP}" status="ok"><ping status="ok"></ping><updatecheck status="ok"><urls><url codebase="https://update.release.example/amd64-usr/4081.2.0/"></url></urls><manifest version="4081.2.0"><packages><package name="flatcar_production_update.gz" hash="${PAYLOAD_HASHES.sha1}" size="364314900" required="true"></package></packages><actions><action event="postinstall" sha256="${PAYLOAD_HASHES.sha256}" DisablePayloadBackoff="true"></action></actions></manifest></updatecheck><event status="ok"></event></app></response>\n`;
+const EVENT_ACK = `${HEAD}<app appid="${APP}" status="ok"><event status="ok"></event></app></response>\n`;
 
 describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target) => {
   const t = useTestServer(target, { seed: async (db) => {
@@ -75,7 +76,7 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
   it("shows a GRUB fallback (3/0, code 44) as rolled back, with flags decoded", async () => {
     const machine = "a".repeat(32);
     await post(omaha({ machine, version: "3975.2.2", events: `<event eventtype="3" eventresult="0" errorcode="${(1 << 28) + 44}"></event>` }));
-    expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackDetected [nonOfficialServer]" });
+    expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "rolled_back", errorCode: "44", errorMessage: "RollbackError [nonOfficialServer]" });
     await post(omaha({ machine, version: "3975.2.2", check: false, events: '<event eventtype="3" eventresult="0" errorcode="268435466"></event>' }));
     expect(await getHost(t.database.db, machine)).toMatchObject({ updateState: "error", errorCode: "10", errorMessage: "PayloadHashMismatchError [nonOfficialServer]" });
   });
@@ -106,6 +107,58 @@ describe.each(testDatabases())("Omaha (Flatcar update_engine) on $name", (target
     const machine = "c".repeat(32);
     expect((await post(omaha({ machine, version: "3975.2.2", track: "beta", events: '<event eventtype="3" eventresult="2"></event>' }), "/v1/update")).text).toBe(NOUPDATE);
     expect(await getHost(t.database.db, machine)).toMatchObject({ groupId: "beta", holdReason: "the host's group has no channel" });
+  });
+
+  // go-omaha's client (flatcar/go-omaha omaha/client/client.go:359-365) finds its answer with
+  // Response.GetApp(appID), which compares the id byte for byte (omaha/protocol.go:197-199); a
+  // missing app is ExitCodeOmahaResponseInvalid, so every check fails unless the id is echoed.
+  it("echoes each app's appid exactly as sent, braces and case", async () => {
+    const machine = "f1".repeat(16);
+    for (const sent of ["{E96281A6-D1AF-4BDE-9A0A-97B76E56DC57}", "e96281a6-d1af-4bde-9a0a-97b76e56dc57", "E96281A6-d1af-4bde-9a0a-97b76e56dc57"]) {
+      const res = await post(omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' }).replace(APP, sent));
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(`<app appid="${sent}" status="ok"><ping status="ok"></ping><updatecheck status="ok">`);
+    }
+  });
+
+  // go-omaha's own server answers every app of a request in order, an unknown one with
+  // status="error-unknownApplication", and the HTTP status is 200 when any app is ok
+  // (flatcar/go-omaha omaha/handler.go:46-58 and 80-89).
+  it("answers every app of a multi-app request, an unknown one with error-unknownApplication", async () => {
+    const machine = "f2".repeat(16);
+    const other = "{00000000-0000-0000-0000-0000000000aa}";
+    const base = omaha({ machine, version: "3975.2.2", events: '<event eventtype="3" eventresult="2"></event>' });
+    const flatcarApp = base.slice(base.indexOf("<app "), base.indexOf("</app>") + "</app>".length);
+    const body = base.replace(flatcarApp, `<app appid="${other}" version="1.0"><ping active="1"></ping><updatecheck></updatecheck></app>${flatcarApp}`);
+    const res = await post(body);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(
+      `${HEAD}<app appid="${other}" status="error-unknownApplication"></app>` +
+        OFFER.slice(HEAD.length),
+    );
+    expect(await getHost(t.database.db, machine)).toMatchObject({ offeredVersion: "4081.2.0" });
+  });
+
+  // go-omaha's client sends only <os arch> (omaha/protocol.go:50-57 NewRequest, omaha/system.go:23-38
+  // LocalArch), no board: an arm64 host must get the arm64 payload, never amd64's.
+  it("honours <os arch>: an arm64 host without a board is offered only the arm64 payload", async () => {
+    const machine = "f3".repeat(16);
+    const body = omaha({ machine, version: "3975.2.2" }).replace(' board="amd64-usr"', "").replace(/ sp="[^"]*"/, "").replace("<os ", '<os arch="arm64" ');
+    const res = await post(body);
+    expect(res.text).toContain('<url codebase="https://update.release.example/arm64-usr/4081.2.0/">');
+    expect(await getHost(t.database.db, machine)).toMatchObject({ arch: "arm64", offeredVersion: "4081.2.0" });
+  });
+
+  it("an unknown or contradictory architecture gets noupdate, with the reason on the host", async () => {
+    for (const [machine, edit, reason] of [
+      ["f4".repeat(16), (b: string) => b.replace("<os ", '<os arch="x86" ').replace(' board="amd64-usr"', "").replace(/ sp="[^"]*"/, ""), /unknown architecture: os@arch x86/],
+      ["f5".repeat(16), (b: string) => b.replace("<os ", '<os arch="arm64" '), /conflicting architectures: board amd64-usr, os@sp 3975.2.2_x86_64, os@arch arm64/],
+    ] as const) {
+      const res = await post(edit(omaha({ machine, version: "3975.2.2" })));
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<updatecheck status="noupdate"></updatecheck>');
+      expect(await getHost(t.database.db, machine)).toMatchObject({ arch: "unknown", offeredVersion: null, holdReason: expect.stringMatching(reason) });
+    }
   });
 
   it.each([

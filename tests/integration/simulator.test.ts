@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import { openDatabase, rowsOf, type Database } from "@/db/client";
+import { sql } from "drizzle-orm";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { listRebootSlots, setRebootSlots } from "@/db/queries/fleetlock";
 import { createChannel } from "@/db/queries/groups";
@@ -183,5 +184,53 @@ describe("simulator with Flatcar, FCOS and native hosts against a seeded catalog
     expect(rebooted).toBeGreaterThan(0);
     expect(rebootedFromImage).toBeGreaterThan(0);
     for (const group of await listRebootSlots(database.db)) expect(group.holders, group.id).toEqual([]);
+  });
+});
+
+// `flotilla simulate --os flatcar` with failed boots and arm64 hosts: the simulated update_engine
+// installs whatever it is offered (as the real one does), so the server alone must keep a
+// version that fell back on a host away from it, and never hand an arm64 host amd64's payload.
+describe("simulator: Flatcar hosts with GRUB fallbacks and arm64 hosts", () => {
+  let server2: RunningServer;
+  let database: Database;
+  let fsim: Simulation;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: "memory://" });
+    for (const ch of DEMO_CHANNELS) await createChannel(database.db, SYSTEM_ACTOR, ch);
+    const created = await createReleases(database.db, SYSTEM_ACTOR, demoReleases(), "release.import");
+    for (const t of demoTargets()) {
+      const release = created.find((r) => r.osFamily === t.family && r.version === t.version && r.arch === "amd64")!;
+      await setChannelTarget(database.db, SYSTEM_ACTOR, t.channelId, { releaseId: release.id, rolloutDurationMinutes: 0, rolloutStartValue: 0, reason: "" });
+    }
+    server2 = await startServer({ env: parseEnv({ PORT: "0", HOST: "127.0.0.1", FLOTILLA_ENROLLMENT_TOKEN: TOKEN, FLOTILLA_ADMIN_EMAIL: "admin@example.test", FLOTILLA_ADMIN_PASSWORD: "integration-password", LOG_LEVEL: "silent" }), ui: false, database });
+    const transport = new HttpTransport({ baseUrl: server2.url, token: TOKEN, maxSockets: 8 });
+    fsim = new Simulation(
+      { hosts: 40, seed: 11, mix: [["flatcar", 1]], intervalSeconds: 0.2, durationSeconds: 5, concurrency: 8, behaviour: { failRate: 0.8, updateRate: 0.3 } },
+      transport,
+      { onRejected: (status, message) => problems.push(`${status} ${message}`), onInvalid: (message) => problems.push(`invalid: ${message}`) },
+    );
+    try {
+      await fsim.run();
+    } finally {
+      transport.close();
+    }
+  });
+
+  afterAll(async () => {
+    await server2?.close();
+    await database?.close();
+  });
+
+  it("never offers a host a version that failed to boot there, nor a payload for another architecture", async () => {
+    expect(problems.filter((p) => /again after it failed|payload to an/.test(p))).toEqual([]);
+    const blocked = rowsOf<{ n: number }>(await database.db.execute(sql`SELECT count(*)::int AS n FROM host_failed_versions WHERE retried_at IS NULL`))[0]!.n;
+    expect(blocked).toBeGreaterThan(0);
+    expect(fsim.profiles.some((p) => p.arch === "arm64")).toBe(true);
+    for (const profile of fsim.profiles.filter((p) => p.arch === "arm64")) {
+      const host = await getHost(database.db, profile.machineId);
+      expect(host?.arch).toBe("arm64");
+    }
   });
 });
