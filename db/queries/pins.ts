@@ -5,6 +5,7 @@ import type { Db } from "../client";
 import { hosts, pins, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
 import { AppError } from "@/lib/errors";
+import { gateChange, type GateHold } from "./change-gate";
 
 export type PinRow = typeof pins.$inferSelect;
 
@@ -32,7 +33,7 @@ export interface NewPin {
 }
 
 /** Pins (or re-pins) a group or host; the version must exist in the catalog. */
-export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRow> {
+export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRow | GateHold> {
   return db.transaction(async (tx) => {
     const [known] = await tx.select({ id: releases.id }).from(releases).where(eq(releases.version, input.version)).limit(1);
     if (!known) throw new AppError("bad_request", `invalid request: version: ${input.version} is not in the release catalog`, [{ path: "version", message: "not in the release catalog" }]);
@@ -40,6 +41,9 @@ export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRo
       const [h] = await tx.select({ id: hosts.id }).from(hosts).where(eq(hosts.id, input.targetId));
       if (!h) throw new AppError("bad_request", "invalid request: targetId: no such host", [{ path: "targetId", message: "no such host" }]);
     }
+    // Four eyes where the pin reaches an approval-required group (db/queries/change-gate.ts).
+    const held = await gateChange(tx, actor, { kind: "pin.set", input: { ...input, expiresAt: input.expiresAt?.toISOString() ?? null, allowDowngrade: input.allowDowngrade ?? false } }, input.reason);
+    if (held) return held;
     const [before] = await tx.select().from(pins).where(and(eq(pins.scope, input.scope), eq(pins.targetId, input.targetId))).for("update");
     const values = { ...input, allowDowngrade: input.allowDowngrade ?? false, createdBy: actor.userId, createdAt: new Date() };
     const [after] = before
@@ -57,11 +61,14 @@ export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRo
   });
 }
 
-export async function removePin(db: Db, actor: Actor, id: string, reason: string | null): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function removePin(db: Db, actor: Actor, id: string, reason: string | null): Promise<GateHold | null> {
+  return db.transaction(async (tx) => {
+    const held = await gateChange(tx, actor, { kind: "pin.remove", input: { id, reason } }, reason);
+    if (held) return held;
     const [gone] = await tx.delete(pins).where(eq(pins.id, id)).returning();
     if (!gone) throw new AppError("not_found", "no such pin");
     await appendAudit(tx, actor, { action: "pin.remove", targetType: gone.scope, targetId: gone.targetId, before: { version: gone.version, owner: gone.owner, reason: gone.reason }, after: null, reason });
+    return null;
   });
 }
 
@@ -88,7 +95,7 @@ export interface BulkPin {
  * Pins every host the host-list filter matches (a preview only counts them). One statement,
  * however many hosts; one audit row naming the filter and the count.
  */
-export async function bulkPinHosts(db: Db, actor: Actor, filter: HostQuery, input: BulkPin, preview: boolean): Promise<{ matched: number; pinned: number }> {
+export async function bulkPinHosts(db: Db, actor: Actor, filter: HostQuery, input: BulkPin, preview: boolean): Promise<{ matched: number; pinned: number } | GateHold> {
   return db.transaction(async (tx) => {
     const where = filterConditions(filter);
     const cond = where.length ? and(...where) : sql`true`;
@@ -97,6 +104,8 @@ export async function bulkPinHosts(db: Db, actor: Actor, filter: HostQuery, inpu
     if (preview || matched === 0) return { matched, pinned: 0 };
     const [known] = await tx.select({ id: releases.id }).from(releases).where(eq(releases.version, input.version)).limit(1);
     if (!known) throw new AppError("bad_request", `invalid request: version: ${input.version} is not in the release catalog`, [{ path: "version", message: "not in the release catalog" }]);
+    const held = await gateChange(tx, actor, { kind: "pin.bulk", input: { filter, version: input.version, reason: input.reason, owner: input.owner, expiresAt: input.expiresAt?.toISOString() ?? null, allowDowngrade: input.allowDowngrade ?? false } }, input.reason);
+    if (held) return held;
     const now = new Date();
     const downgrade = input.allowDowngrade ?? false;
     const result = await tx.execute(sql`

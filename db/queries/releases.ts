@@ -3,6 +3,7 @@ import type { Db } from "../client";
 import { channels, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
 import { rolloutsForChannelTarget } from "./rollouts";
+import { gateChange } from "./change-gate";
 import { AppError, assertUnchanged } from "@/lib/errors";
 import type { NewRelease } from "@/lib/operator/release-schemas";
 
@@ -125,6 +126,8 @@ export async function recallRelease(db: Db, actor: Actor, id: string, reason: st
     const [rel] = await tx.select().from(releases).where(eq(releases.id, id)).for("update");
     if (!rel) throw new AppError("not_found", "no such release");
     if (rel.recalledAt) throw new AppError("conflict", `${rel.version} is already recalled`);
+    const held = await gateChange(tx, actor, { kind: "release.recall", input: { id, reason } }, reason);
+    if (held) return held;
     const recalled = await tx
       .update(releases)
       .set({ recalledAt: new Date(), recallReason: reason })

@@ -6,3 +6,4 @@ export * from "./ignition";
 export * from "./approvals";
 export * from "./rollouts";
 export * from "./history";
+export * from "./fleet-policy";

@@ -3,6 +3,7 @@ import { recallRelease } from "@/db/queries/releases";
 import { AppError } from "@/lib/errors";
 import { invalidatePolicy } from "@/server/policy-cache";
 import { route } from "../../../_lib/handler";
+import { gatedResponse } from "../../../_lib/gated";
 
 const Body = z.object({ reason: z.string().trim().min(1, "a reason is required").max(500) });
 
@@ -12,5 +13,5 @@ export const POST = route<{ id: string }>({ permission: "fleet:write" }, async (
   const { reason } = await body(Body);
   const count = await recallRelease(db, actor, params.id, reason);
   invalidatePolicy();
-  return { recalled: count };
+  return gatedResponse(count, (n) => ({ recalled: n }));
 });
