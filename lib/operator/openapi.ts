@@ -19,6 +19,7 @@ import { AssignmentSchema, NewConfigSchema, PublishSchema, RestoreSchema, SaveCo
 import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, RollbackSchema, BulkPinSchema, RebootSlotsSchema, ReleaseImportSchema, ReleaseSlotSchema } from "./release-schemas";
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
+import { FleetPolicyPutSchema } from "./safety-schemas";
 import { ROLLOUT_STATUS_VALUES } from "../rollout/rollout";
 
 type JsonSchema = Record<string, unknown>;
@@ -199,6 +200,10 @@ export function openApiDocument(): JsonSchema {
       },
       "/api/v1/hosts/{id}/rollback": { post: op({ summary: "Roll a host back (default: to its previous version)", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
       "/api/v1/groups/{id}/rollback": { post: op({ summary: "Roll a group back to a version", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
+      "/api/v1/fleet-policy": {
+        get: op({ summary: "The fleet-wide default rollout policy (groups without their own, defined or not)", permission: "fleet:read" }),
+        put: op({ summary: "Set the fleet-wide default policy (202 + approval request when approval-required groups follow it)", permission: "fleet:write", body: schemaOf(FleetPolicyPutSchema) }),
+      },
       "/api/v1/groups/{id}": { patch: op({ summary: "Change a group's channel, description or approval rule", permission: "fleet:write", params: [idParam], body: schemaOf(GroupPatchSchema) }) },
       "/api/v1/rollouts": {
         get: op({
