@@ -7,6 +7,8 @@ import type { Actor } from "./audit";
 import { filterConditions } from "./hosts";
 import type { HostQuery } from "@/lib/fleet/host-query";
 import type { GroupPatchJson } from "@/lib/approvals/change-gate";
+import { GroupPolicySchema } from "@/lib/rollout/policy-schema";
+import type { PreviewResult, Proposal } from "@/lib/update/preview";
 
 /**
  * The one rule, in one place: a change whose effect reaches the hosts of a group that requires
@@ -146,6 +148,36 @@ async function reach(tx: Db, all: ApprovalGroups, change: GatedChange): Promise<
   }
 }
 
+/** The preview proposal that shows a change's effect on the hosts, where there is one. */
+function proposalOf(change: GatedChange): Proposal | null {
+  switch (change.kind) {
+    case "pin.set":
+      return { kind: "pin", scope: change.input.scope, targetId: change.input.targetId, version: change.input.version, allowDowngrade: change.input.allowDowngrade };
+    case "pin.remove":
+      return { kind: "unpin", pinId: change.input.id };
+    case "release.recall":
+      return { kind: "recall", releaseId: change.input.id };
+    case "ignition.assign":
+      return { kind: "assignment", configId: change.input.configId, selectors: change.input.selectors };
+    case "group.update": {
+      const { policy, labelSelector } = change.input.patch;
+      if (labelSelector) return { kind: "selector", groupId: change.input.id, labelSelector };
+      const parsed = policy ? GroupPolicySchema.safeParse(policy) : null;
+      return parsed?.success ? { kind: "policy", groupId: change.input.id, policy: parsed.data } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+async function previewOf(tx: Db, change: GatedChange): Promise<PreviewResult | undefined> {
+  const proposal = proposalOf(change);
+  if (!proposal) return undefined;
+  // Loaded on use: the preview reads the policy snapshot, whose modules import this one.
+  const { previewChange } = await import("./preview");
+  return previewChange(tx, proposal, { asApproved: true });
+}
+
 function subjectOf(change: GatedChange): string {
   const i = change.input as Record<string, unknown>;
   const key = i.id ?? i.name ?? (i.scope ? `${String(i.scope)}:${String(i.targetId)}` : change.kind === "pin.bulk" ? JSON.stringify((change.input as { filter: unknown }).filter) : "fleet");
@@ -163,10 +195,12 @@ export async function gateChange(tx: Db, actor: Actor, change: GatedChange, reas
   const reached = [...new Set(await reach(tx, all, change))].sort();
   if (reached.length === 0) return null;
   const approvalsRequired = Math.max(...reached.map((g) => all.get(g) ?? 1));
+  // The approvers see (and the plan's hash binds) the blast radius the change has once applied.
+  const preview = extra.preview ?? (await previewOf(tx, change));
   const request = await requestApproval(tx, actor, {
     subjectType: "change",
     subjectId: subjectOf(change),
-    plan: { change, groups: reached, ...(extra.preview !== undefined ? { preview: extra.preview } : {}) } as Record<string, unknown>,
+    plan: { change, groups: reached, ...(preview !== undefined ? { preview } : {}) } as Record<string, unknown>,
     approvalsRequired,
     reason: reason ?? `${change.kind} reaching ${reached.join(", ")}`,
   });

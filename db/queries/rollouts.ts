@@ -75,6 +75,14 @@ async function voidPendingApproval(tx: Db, requestId: string | null, now: Date):
   await tx.update(approvalRequests).set({ status: "void", decidedAt: now }).where(and(eq(approvalRequests.id, requestId), eq(approvalRequests.status, "pending")));
 }
 
+/** What the group's hosts would be offered once the rollout is approved (db/queries/preview.ts). */
+async function rolloutPreview(tx: Db, input: NewRollout) {
+  if (!input.channelId || !input.releaseId) return undefined;
+  // Loaded on use: the preview reads the policy snapshot, which imports this module.
+  const { previewChange } = await import("./preview");
+  return previewChange(tx, { kind: "target", channelId: input.channelId, releaseId: input.releaseId, groupId: input.groupId }, { asApproved: true });
+}
+
 /** Ends the group's live rollout because a newer one replaces it. */
 async function supersede(tx: Db, groupId: string, byVersion: string, now: Date): Promise<void> {
   const live = await tx
@@ -129,10 +137,11 @@ export async function createRolloutTx(tx: Db, actor: Actor, input: NewRollout, n
   let rollout = row!;
   await event(tx, rollout.id, "created", actor.email, { version: input.version, fromVersion: input.fromVersion, reason: input.reason }, now);
   if (needsApproval) {
+    const preview = await rolloutPreview(tx, input);
     const request = await requestApproval(tx, actor, {
       subjectType: "rollout",
       subjectId: rollout.id,
-      plan: approvalPlan(rollout.id, plan),
+      plan: { ...approvalPlan(rollout.id, plan), ...(preview ? { preview } : {}) },
       approvalsRequired: plan.approvalsRequired!,
       reason: input.reason || `rollout of ${input.version} to ${input.groupId}`,
     });
@@ -211,7 +220,9 @@ async function stop(tx: Db, actor: Actor, r: RolloutRow, status: "paused" | "abo
 export const applyApprovedRollout: Applier = async (tx, request, approvers) => {
   const [r] = await tx.select().from(rollouts).where(eq(rollouts.id, request.subjectId)).for("update");
   if (!r || r.status !== "awaiting_approval") throw new AppError("conflict", "this rollout is no longer waiting for approval");
-  if (planHash(approvalPlan(r.id, r.plan)) !== request.planHash) throw new AppError("conflict", "the rollout's plan changed since approval was requested; request approval again");
+  // The preview the approvers saw is part of what they approved; the rollout's own plan must be unchanged.
+  const preview = (request.plan as { preview?: unknown }).preview;
+  if (planHash({ ...approvalPlan(r.id, r.plan), ...(preview !== undefined ? { preview } : {}) }) !== request.planHash) throw new AppError("conflict", "the rollout's plan changed since approval was requested; request approval again");
   const now = new Date();
   await tx.update(rollouts).set({ approvedBy: approvers }).where(eq(rollouts.id, r.id));
   await event(tx, r.id, "approved", approvers.join(", "), { requestId: request.id }, now);

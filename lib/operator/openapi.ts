@@ -20,6 +20,7 @@ import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, R
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
 import { FleetPolicyPutSchema } from "./safety-schemas";
+import { ProposalSchema } from "../update/preview";
 import { ROLLOUT_STATUS_VALUES } from "../rollout/rollout";
 
 type JsonSchema = Record<string, unknown>;
@@ -200,6 +201,9 @@ export function openApiDocument(): JsonSchema {
       },
       "/api/v1/hosts/{id}/rollback": { post: op({ summary: "Roll a host back (default: to its previous version)", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
       "/api/v1/groups/{id}/rollback": { post: op({ summary: "Roll a group back to a version", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
+      "/api/v1/preview": {
+        post: op({ summary: "Blast-radius preview of a proposed change (target, pin, unpin, recall, policy, selector, assignment): counts per outcome with sample hosts; changes nothing", permission: "fleet:read", body: schemaOf(z.object({ change: ProposalSchema })) }),
+      },
       "/api/v1/fleet-policy": {
         get: op({ summary: "The fleet-wide default rollout policy (groups without their own, defined or not)", permission: "fleet:read" }),
         put: op({ summary: "Set the fleet-wide default policy (202 + approval request when approval-required groups follow it)", permission: "fleet:write", body: schemaOf(FleetPolicyPutSchema) }),
