@@ -14,6 +14,7 @@ import { malformedPath, sendJson } from "./http-util";
 import { createMetrics, routeLabel } from "./metrics";
 import { PolicyCache } from "./policy-cache";
 import { startRolloutEngine } from "./rollout-engine";
+import { expireRebootSlots } from "@/db/queries/fleetlock";
 
 export interface RunningServer {
   url: string;
@@ -81,6 +82,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     policy,
     omahaPathToken: env.FLOTILLA_OMAHA_PATH_TOKEN,
     reportIntervalSeconds: env.FLOTILLA_REPORT_INTERVAL_SECONDS,
+    fleetLockSlotTtlMinutes: env.FLOTILLA_FLEETLOCK_SLOT_TTL_MINUTES,
     trustProxy: env.FLOTILLA_TRUST_PROXY,
   });
 
@@ -136,7 +138,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   await bootstrapAdmin(database.db, env, env.FLOTILLA_PUBLIC_URL ?? url);
-  const stopEngine = startRolloutEngine(database.db, env.FLOTILLA_ROLLOUT_TICK_SECONDS * 1000, () => policy.invalidate());
+  // Each tick also frees FleetLock slots held past their TTL (a host that never came back from its reboot).
+  const stopEngine = startRolloutEngine(database.db, env.FLOTILLA_ROLLOUT_TICK_SECONDS * 1000, () => policy.invalidate(), () => expireRebootSlots(database.db, env.FLOTILLA_FLEETLOCK_SLOT_TTL_MINUTES));
   log.info({ url, ui: opts.ui }, "Flotilla listening");
 
   return {

@@ -45,7 +45,8 @@ function sendFleetLockError(res: ServerResponse, err: unknown): void {
 export async function handlePreReboot(req: IncomingMessage, res: ServerResponse, deps: AgentDeps): Promise<void> {
   try {
     const p = await readFleetLockBody(req);
-    const r = await acquireRebootSlot(deps.database.db, p.group, p.id, clientAddress(req, deps.trustProxy));
+    const r = await acquireRebootSlot(deps.database.db, p.group, p.id, clientAddress(req, deps.trustProxy), { ttlMinutes: deps.fleetLockSlotTtlMinutes ?? 0 });
+    if (r.refused) throw new FleetLockError(409, "failed_lock", r.refused);
     if (!r.granted) throw new FleetLockError(409, "failed_lock_semaphore_full", `all ${r.slots} reboot slots of group ${p.group} are taken`);
     sendJson(res, 200, { kind: "ok", value: `slot held (${r.holders}/${r.slots})` });
   } catch (err) {

@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   FLOTILLA_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   // How often the rollout engine judges running rollouts (0 turns it off in this process).
   FLOTILLA_ROLLOUT_TICK_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
+  // A FleetLock reboot slot held longer than this is freed (audited): the host died mid-reboot. 0 = never.
+  FLOTILLA_FLEETLOCK_SLOT_TTL_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(120),
   FLOTILLA_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
   FLOTILLA_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   FLOTILLA_TRUST_PROXY: z
