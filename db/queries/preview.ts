@@ -7,9 +7,8 @@ import { AppError } from "@/lib/errors";
 import { GroupPolicySchema, type Phase } from "@/lib/rollout/policy-schema";
 import { proposedSnapshot, PreviewTally, type PreviewContext, type PreviewResult, type Proposal } from "@/lib/update/preview";
 
-/** Above this many hosts in scope the pass takes a uniform sample (machine ids are random hex) and scales the counts. */
-export const PREVIEW_MAX_HOSTS = 200_000;
-const PAGE = 5_000;
+/** Above this many hosts in scope the pass takes a uniform sample (machine ids are random hex) and scales the counts: 100k hosts exact took 4.8 s on Postgres, a 20k sample 0.7 s within 1 % (bench/preview.ts). */
+export const PREVIEW_MAX_HOSTS = 50_000;
 
 interface Scope {
   where: SQL;
@@ -74,7 +73,7 @@ function idBound(fraction: number): string {
 /**
  * The real decision for every host a proposed change can reach (or a uniform sample past
  * PREVIEW_MAX_HOSTS), under the change and as things stand; counts per outcome, samples, and
- * how many hosts the change moves. Pages through the hosts by primary key.
+ * how many hosts the change moves.
  */
 export async function previewChange(db: Db, proposal: Proposal, opts: { maxHosts?: number; now?: Date; asApproved?: boolean } = {}): Promise<PreviewResult> {
   const now = opts.now ?? new Date();
@@ -96,18 +95,15 @@ export async function previewChange(db: Db, proposal: Proposal, opts: { maxHosts
   const sampled = scope.size > maxHosts;
   const bound = sampled ? sql` AND h.id < ${idBound(maxHosts / scope.size)}` : sql``;
   const withLabels = proposal.kind === "selector";
-  let last = "";
-  for (;;) {
-    const page = rowsOf<{ id: string; hostname: string; groupId: string; channelId: string | null; version: string; arch: string; updateState: string; labels: Record<string, string> | null }>(
-      await db.execute(sql`
-        SELECT h.id, h.hostname, h.group_id AS "groupId", h.channel_id AS "channelId", h.os_version AS version, h.arch, h.update_state AS "updateState",
-          ${withLabels ? sql`h.labels` : sql`NULL::jsonb`} AS labels
-        FROM hosts h WHERE ${scope.where} AND h.id > ${last}${bound} ORDER BY h.id LIMIT ${PAGE}`),
-    );
-    for (const h of page) tally.add({ ...h, labels: h.labels ?? {} });
-    if (page.length < PAGE) break;
-    last = page[page.length - 1]!.id;
-  }
+  // One statement, no paging: the row count is bounded by the cap (a sample beyond it), and a
+  // keyset page ordered by id let the planner sort the whole scope for every page (11 s for 100k).
+  const rows = rowsOf<{ id: string; hostname: string; groupId: string; channelId: string | null; version: string; arch: string; updateState: string; labels: Record<string, string> | null }>(
+    await db.execute(sql`
+      SELECT h.id, h.hostname, h.group_id AS "groupId", h.channel_id AS "channelId", h.os_version AS version, h.arch, h.update_state AS "updateState",
+        ${withLabels ? sql`h.labels` : sql`NULL::jsonb`} AS labels
+      FROM hosts h WHERE ${scope.where}${bound}`),
+  );
+  for (const h of rows) tally.add({ ...h, labels: h.labels ?? {} });
   const approval = new Map(groupRows.map((g) => [g.id, g.requiresApproval ? g.approvalsRequired : null]));
   const result = tally.result(
     sampled ? scope.size : tally.examined,
