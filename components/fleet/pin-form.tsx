@@ -1,13 +1,17 @@
 "use client";
 
 import { useState } from "react";
+import { PreviewSummary } from "../approvals/preview-summary";
 import { useSetPin } from "../queries/catalog";
+import { usePreview } from "../queries/preview";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
 /** Pin a group or a host to a version; with `fixed`, scope and target are given (host page). */
 export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId: string } }) {
   const setPin = useSetPin();
   const [f, setF] = useState({ scope: fixed?.scope ?? "group", targetId: fixed?.targetId ?? "", version: "", reason: "", expires: "" });
+  // What the pin would do to the hosts, before it is set (the same decision the agents get).
+  const preview = usePreview(f.version && f.targetId ? { kind: "pin", scope: f.scope as "group" | "host", targetId: f.targetId, version: f.version, allowDowngrade: false } : null);
   const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF({ ...f, [k]: e.target.value });
   return (
     <form
@@ -48,7 +52,16 @@ export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId
       </button>
       <div className="w-full">
         <ErrorText error={setPin.error} />
-        {setPin.isSuccess ? <p role="status" className="text-sm text-green-700">Pinned to {setPin.data.version}.</p> : null}
+        {setPin.isSuccess ? (
+          "requestId" in setPin.data ? (
+            <p role="status" className="text-sm text-amber-700">
+              Waits for {setPin.data.approvalsRequired} approval{setPin.data.approvalsRequired === 1 ? "" : "s"}: it reaches {setPin.data.groups.join(", ")}.
+            </p>
+          ) : (
+            <p role="status" className="text-sm text-green-700">Pinned to {setPin.data.version}.</p>
+          )
+        ) : null}
+        {preview.data && f.version && f.targetId ? <PreviewSummary preview={preview.data} title="Preview" /> : null}
       </div>
     </form>
   );
