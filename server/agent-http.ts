@@ -33,6 +33,8 @@ export interface AgentDeps {
   policy: PolicyCache;
   reportIntervalSeconds: number;
   trustProxy: boolean;
+  /** FleetLock slots held longer are freed (0 or unset: never). */
+  fleetLockSlotTtlMinutes?: number;
   /** When set, Omaha is served only at /v1/update/<token>. */
   omahaPathToken?: string;
   /** When set, Omaha, the graph and FleetLock are served only under /fleet/<token>/. */

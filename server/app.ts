@@ -21,6 +21,7 @@ import { servePayload } from "./payload-http";
 import { syncConfig } from "./sync-config";
 import { startReleaseSync } from "./release-sync";
 import { PAYLOAD_PREFIX } from "@/lib/sync/mirror-paths";
+import { expireRebootSlots } from "@/db/queries/fleetlock";
 
 export interface RunningServer {
   url: string;
@@ -92,6 +93,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     agentPathToken: env.FLOTILLA_AGENT_PATH_TOKEN,
     gate: new AgentGate(database.db, { newHostsPerMinute: env.FLOTILLA_AGENT_NEW_HOSTS_PER_MINUTE, metrics }),
     reportIntervalSeconds: env.FLOTILLA_REPORT_INTERVAL_SECONDS,
+    fleetLockSlotTtlMinutes: env.FLOTILLA_FLEETLOCK_SLOT_TTL_MINUTES,
     trustProxy: env.FLOTILLA_TRUST_PROXY,
   });
 
@@ -154,7 +156,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   await bootstrapAdmin(database.db, env, env.FLOTILLA_PUBLIC_URL ?? url);
-  const stopEngine = startRolloutEngine(database.db, env.FLOTILLA_ROLLOUT_TICK_SECONDS * 1000, () => policy.invalidate());
+  // Each tick also frees FleetLock slots held past their TTL (a host that never came back from its reboot).
+  const stopEngine = startRolloutEngine(database.db, env.FLOTILLA_ROLLOUT_TICK_SECONDS * 1000, () => policy.invalidate(), () => expireRebootSlots(database.db, env.FLOTILLA_FLEETLOCK_SLOT_TTL_MINUTES));
   const webhooks = startWebhookDispatcher(database.db, { publicUrl: env.FLOTILLA_PUBLIC_URL, intervalMs: env.FLOTILLA_WEBHOOK_TICK_SECONDS * 1000 });
   const stopSync = startReleaseSync(database.db, env.FLOTILLA_SYNC_TICK_SECONDS * 1000, syncConfig(env, url), () => policy.invalidate());
   log.info({ url, ui: opts.ui }, "Flotilla listening");

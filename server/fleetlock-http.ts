@@ -51,7 +51,8 @@ export async function handlePreReboot(req: IncomingMessage, res: ServerResponse,
     if (hostId && (await deps.gate.admit(hostId, "fleetlock", clientAddress(req, deps.trustProxy))) === "host_enrolled_with_token") {
       throw new FleetLockError(403, "host_enrolled_with_token", "this node is enrolled with a token; only its own agent reports for it");
     }
-    const r = await acquireRebootSlot(deps.database.db, p.group, p.id, clientAddress(req, deps.trustProxy));
+    const r = await acquireRebootSlot(deps.database.db, p.group, p.id, clientAddress(req, deps.trustProxy), { ttlMinutes: deps.fleetLockSlotTtlMinutes ?? 0 });
+    if (r.refused) throw new FleetLockError(409, "failed_lock", r.refused);
     if (!r.granted) throw new FleetLockError(409, "failed_lock_semaphore_full", `all ${r.slots} reboot slots of group ${p.group} are taken`);
     sendJson(res, 200, { kind: "ok", value: `slot held (${r.holders}/${r.slots})` });
   } catch (err) {

@@ -7,7 +7,7 @@ import { logger } from "@/lib/log";
  * an advisory lock lets one tick at a time do the work. Returns a stop function that waits
  * for a tick in flight.
  */
-export function startRolloutEngine(db: Db, intervalMs: number, onChange: () => void): () => Promise<void> {
+export function startRolloutEngine(db: Db, intervalMs: number, onChange: () => void, alsoEachTick: () => Promise<unknown> = () => Promise.resolve()): () => Promise<void> {
   if (intervalMs <= 0) return () => Promise.resolve();
   const log = logger();
   let running: Promise<void> | null = null;
@@ -15,7 +15,8 @@ export function startRolloutEngine(db: Db, intervalMs: number, onChange: () => v
   const tick = () => {
     if (running) return;
     running = runRolloutEngine(db)
-      .then((steps) => {
+      .then(async (steps) => {
+        await alsoEachTick();
         failing = false;
         if (steps.length === 0) return;
         log.info({ steps }, "rollout engine acted");

@@ -7,6 +7,8 @@ import { approvalsQuery, useVote, type ApprovalRequest } from "../queries/approv
 import { useCan, useSession } from "../session-context";
 import { ErrorText, inputClass } from "../ui/form";
 import { Time } from "../ui/time";
+import type { PreviewResult } from "../queries/preview";
+import { PreviewSummary } from "./preview-summary";
 
 const STATUS_STYLE: Record<ApprovalRequest["status"], string> = {
   pending: "bg-amber-100 text-amber-800",
@@ -14,6 +16,15 @@ const STATUS_STYLE: Record<ApprovalRequest["status"], string> = {
   rejected: "bg-red-100 text-red-800",
   void: "bg-slate-100 text-slate-600",
 };
+
+function isPreview(x: unknown): x is PreviewResult {
+  return typeof x === "object" && x !== null && Array.isArray((x as { outcomes?: unknown }).outcomes);
+}
+
+function withoutPreview(plan: Record<string, unknown>): Record<string, unknown> {
+  const { preview: _preview, ...rest } = plan;
+  return rest;
+}
 
 function RequestCard({ r }: { r: ApprovalRequest }) {
   const session = useSession();
@@ -34,7 +45,7 @@ function RequestCard({ r }: { r: ApprovalRequest }) {
             </Link>
           ) : (
             <>
-              {r.subjectType === "ignition_publish" ? "Publish Ignition config" : r.subjectType} {r.subjectId}
+              {r.subjectType === "ignition_publish" ? "Publish Ignition config" : r.subjectType === "change" ? "Change" : r.subjectType} {r.subjectId}
             </>
           )}
         </span>
@@ -43,7 +54,8 @@ function RequestCard({ r }: { r: ApprovalRequest }) {
         </span>
       </div>
       {r.reason ? <p className="text-sm">“{r.reason}”</p> : null}
-      <pre className="rounded bg-slate-50 p-2 text-xs">{JSON.stringify(r.plan, null, 2)}</pre>
+      {isPreview(r.plan.preview) ? <PreviewSummary preview={r.plan.preview} title="Blast radius once approved" /> : null}
+      <pre className="rounded bg-slate-50 p-2 text-xs">{JSON.stringify(withoutPreview(r.plan), null, 2)}</pre>
       <p className="font-mono text-xs text-slate-400">plan {r.planHash.slice(0, 16)}…</p>
       <ul className="text-sm">
         {r.votes.map((v) => (

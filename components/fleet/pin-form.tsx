@@ -2,7 +2,9 @@
 
 import { useState } from "react";
 import { ApiError } from "../queries/api";
+import { PreviewSummary } from "../approvals/preview-summary";
 import { useSetPin } from "../queries/catalog";
+import { usePreview } from "../queries/preview";
 import { buttonClass, ErrorText, Field, inputClass } from "../ui/form";
 
 /** Pin a group or a host to a version; with `fixed`, scope and target are given (host page). */
@@ -15,7 +17,12 @@ export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId
       { onSuccess: () => setF({ ...f, version: "", reason: "", expires: "" }) },
     );
   // The API refuses to replace a rollback silently (409 replaces_rollback): the operator confirms.
+  // A pin that reaches an approval-required group waits (202); otherwise it is set.
+  const waiting = setPin.data && "requestId" in setPin.data ? setPin.data : null;
+  const pinned = setPin.data && !("requestId" in setPin.data) ? setPin.data : null;
   const replacesRollback = setPin.error instanceof ApiError && setPin.error.fields.some((x) => x.path === "replaceRollback");
+  // What the pin would do to the hosts, before it is set (the same decision the agents get).
+  const preview = usePreview(f.version && f.targetId ? { kind: "pin", scope: f.scope as "group" | "host", targetId: f.targetId, version: f.version, allowDowngrade: false } : null);
   const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF({ ...f, [k]: e.target.value });
   return (
     <form
@@ -58,20 +65,25 @@ export function PinForm({ fixed }: { fixed?: { scope: "group" | "host"; targetId
             Replace the rollback with this pin
           </button>
         ) : null}
-        {setPin.isSuccess ? (
+        {waiting ? (
+          <p role="status" className="text-sm text-amber-700">
+            Waits for {waiting.approvalsRequired} approval{waiting.approvalsRequired === 1 ? "" : "s"}: it reaches {waiting.groups.join(", ")}.
+          </p>
+        ) : pinned ? (
           <div role="status" className="text-sm">
-            <p className="text-green-700">Pinned to {setPin.data.version}.</p>
+            <p className="text-green-700">Pinned to {pinned.version}.</p>
             <p>
-              Reaches {setPin.data.reach.hosts} host{setPin.data.reach.hosts === 1 ? "" : "s"}
-              {Object.entries(setPin.data.reach.byFamily).map(([fam, r]) => ` · ${fam}: ${r.hosts} (${r.willMove} will move)`)}.
+              Reaches {pinned.reach.hosts} host{pinned.reach.hosts === 1 ? "" : "s"}
+              {Object.entries(pinned.reach.byFamily).map(([fam, r]) => ` · ${fam}: ${r.hosts} (${r.willMove} will move)`)}.
             </p>
-            {setPin.data.warnings.map((w) => (
+            {pinned.warnings.map((w) => (
               <p key={w} className="text-amber-700">
                 {w}
               </p>
             ))}
           </div>
         ) : null}
+        {preview.data && f.version && f.targetId ? <PreviewSummary preview={preview.data} title="Preview" /> : null}
       </div>
     </form>
   );

@@ -78,8 +78,9 @@ export const pinsQuery = () => queryOptions({ queryKey: ["catalog", "pins"] as c
 export function useSetPin() {
   const qc = useQueryClient();
   return useMutation({
+    // 202 + an approval request when the pin reaches an approval-required group.
     mutationFn: (input: { scope: "group" | "host"; targetId: string; version: string; reason: string; expiresAt: string | null; replaceRollback?: boolean }) =>
-      postJson<Pin & { reach: PinReach; warnings: string[] }>("/api/v1/pins", input),
+      postJson<(Pin & { reach: PinReach; warnings: string[] }) | AwaitingApproval>("/api/v1/pins", input),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["catalog", "pins"] }),
   });
 }
@@ -136,3 +137,11 @@ export interface ChannelEvent {
 
 export const channelHistoryQuery = (id: string) =>
   queryOptions({ queryKey: ["catalog", "channel-history", id] as const, queryFn: () => apiFetch<{ items: ChannelEvent[] }>(`/api/v1/channels/${encodeURIComponent(id)}/history`) });
+
+/** A change that waits for approval (db/queries/change-gate.ts answers it with 202). */
+export interface AwaitingApproval {
+  status: "awaiting_approval";
+  requestId: string;
+  approvalsRequired: number;
+  groups: string[];
+}

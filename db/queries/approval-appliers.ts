@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import type { Applier, Rejecter } from "./approvals";
+import { applyApprovedChange } from "./change-appliers";
 import { applyApprovedPublish } from "./ignition";
 import { applyApprovedRollout, rejectRollout } from "./rollouts";
 
@@ -7,6 +8,8 @@ import { applyApprovedRollout, rejectRollout } from "./rollouts";
 export function applierFor(subjectType: string): Applier {
   if (subjectType === "ignition_publish") return applyApprovedPublish;
   if (subjectType === "rollout") return applyApprovedRollout;
+  // Every other change that reaches an approval-required group (db/queries/change-gate.ts).
+  if (subjectType === "change") return applyApprovedChange;
   return () => Promise.reject(new AppError("conflict", `no way to apply an approved ${subjectType}`));
 }
 

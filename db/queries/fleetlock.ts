@@ -1,7 +1,11 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, lt, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../client";
-import { fleetLockGroups, fleetLockHolders, hostReports } from "../schema/fleet";
-import { appendAudit, type Actor } from "./audit";
+import { fleetLockGroups, fleetLockHolders, groups, hostReports } from "../schema/fleet";
+import { rollouts } from "../schema/rollouts";
+import { appendAudit, SYSTEM_ACTOR, type Actor } from "./audit";
+import { getFleetPolicy } from "./fleet-policy";
+import { rebootRefusal } from "@/lib/fleetlock/reboot-gate";
+import { GroupPolicySchema } from "@/lib/rollout/policy-schema";
 import { FLEET_DIMS, SHARD } from "./history-ingest";
 import { nextLastSeenStep } from "./ingest";
 import { AppError } from "@/lib/errors";
@@ -11,13 +15,59 @@ export interface LockResult {
   granted: boolean;
   holders: number;
   slots: number;
+  /** Refused by the group's maintenance window or paused rollout (words for the FleetLock error value). */
+  refused?: string;
+}
+
+export interface SlotOptions {
+  /** Slots held longer are freed first (0: never). */
+  ttlMinutes?: number;
+  now?: Date;
+}
+
+/** The group's maintenance windows (its own policy, else the fleet default) and its paused rollout, if any. */
+async function rebootPolicy(tx: Db, groupId: string, now: Date): Promise<string | null> {
+  const [g] = await tx.select({ policy: groups.policy }).from(groups).where(eq(groups.id, groupId));
+  const own = g?.policy ? GroupPolicySchema.safeParse(g.policy) : null;
+  const windows = own?.success ? own.data.maintenanceWindows : (await getFleetPolicy(tx)).policy.maintenanceWindows;
+  const [paused] = await tx
+    .select({ version: rollouts.version, stoppedBy: rollouts.stoppedBy })
+    .from(rollouts)
+    .where(and(eq(rollouts.groupId, groupId), eq(rollouts.status, "paused")))
+    .limit(1);
+  return rebootRefusal({ windows, pausedRollout: paused ?? null, now });
+}
+
+/** Frees slots held past the TTL (in one group, or all), each with an audit entry. */
+export async function expireRebootSlots(db: Db, ttlMinutes: number, groupId?: string, now = new Date()): Promise<number> {
+  if (ttlMinutes <= 0) return 0;
+  const before = new Date(now.getTime() - ttlMinutes * 60_000);
+  const run = async (tx: Db) => {
+    const gone = await tx
+      .delete(fleetLockHolders)
+      .where(and(lt(fleetLockHolders.acquiredAt, before), groupId ? eq(fleetLockHolders.groupId, groupId) : undefined))
+      .returning();
+    for (const h of gone) {
+      await appendAudit(tx, SYSTEM_ACTOR, {
+        action: "fleetlock.expire",
+        targetType: "fleetlock_group",
+        targetId: h.groupId,
+        before: { holder: h.holderId, since: h.acquiredAt.toISOString() },
+        after: null,
+        reason: `reboot slot held longer than ${ttlMinutes} minutes: freed`,
+      });
+    }
+    return gone.length;
+  };
+  return groupId ? run(db) : db.transaction(run);
 }
 
 /**
  * FleetLock RecursiveLock. The group's semaphore row is locked FOR UPDATE while holders are
  * counted, so processes sharing one Postgres never hand out more slots than configured.
  */
-export async function acquireRebootSlot(db: Db, groupId: string, holderId: string, clientAddr: string | null): Promise<LockResult> {
+export async function acquireRebootSlot(db: Db, groupId: string, holderId: string, clientAddr: string | null, opts: SlotOptions = {}): Promise<LockResult> {
+  const now = opts.now ?? new Date();
   return db.transaction(async (tx) => {
     await tx.insert(fleetLockGroups).values({ id: groupId }).onConflictDoNothing();
     const [sem] = await tx.select().from(fleetLockGroups).where(eq(fleetLockGroups.id, groupId)).for("update");
@@ -26,9 +76,15 @@ export async function acquireRebootSlot(db: Db, groupId: string, holderId: strin
       .select({ h: fleetLockHolders.holderId })
       .from(fleetLockHolders)
       .where(and(eq(fleetLockHolders.groupId, groupId), eq(fleetLockHolders.holderId, holderId)));
-    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(fleetLockHolders).where(eq(fleetLockHolders.groupId, groupId));
+    let [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(fleetLockHolders).where(eq(fleetLockHolders.groupId, groupId));
     if (held) return { granted: true, holders: n, slots };
+    // Full: under the semaphore's lock, slots whose holders never came back are freed first.
+    if (n >= slots) n -= await expireRebootSlots(tx, opts.ttlMinutes ?? 0, groupId, now);
     if (n >= slots) return { granted: false, holders: n, slots };
+    // A new reboot waits for the group's maintenance window and for its rollout to run again
+    // (asked only when a slot is free: a storm of requests on a full group costs nothing more).
+    const refused = await rebootPolicy(tx, groupId, now);
+    if (refused) return { granted: false, holders: n, slots, refused };
     await tx.insert(fleetLockHolders).values({ groupId, holderId, clientAddr });
     // A Zincati holder id is the node's id: the host is about to reboot into its update.
     const hostId = normalizeMachineId(holderId);

@@ -3,6 +3,8 @@ import type { Db } from "../client";
 import { channels, groups, hosts, releases } from "../schema/fleet";
 import { appendAudit, type Actor } from "./audit";
 import { createRolloutTx, replanAwaitingRollout } from "./rollouts";
+import { gateChange, type GateHold } from "./change-gate";
+import type { GroupPatchJson } from "@/lib/approvals/change-gate";
 import { AppError, assertUnchanged } from "@/lib/errors";
 import type { OsFamily } from "@/lib/agent/native-report";
 import type { GroupPolicy } from "@/lib/rollout/policy-schema";
@@ -75,11 +77,14 @@ export interface GroupPatch {
   expectedUpdatedAt?: string;
 }
 
-export async function updateGroup(db: Db, actor: Actor, id: string, patch: GroupPatch) {
+export async function updateGroup(db: Db, actor: Actor, id: string, patch: GroupPatch): Promise<typeof groups.$inferSelect | GateHold> {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(groups).where(eq(groups.id, id)).for("update");
     if (!before) throw new AppError("not_found", "no such group");
     assertUnchanged(before.updatedAt, patch.expectedUpdatedAt, `group ${id}`);
+    // Four eyes for any change that reaches an approval-required group's hosts, turning the rule off included.
+    const held = await gateChange(tx, actor, { kind: "group.update", input: { id, patch: patch as GroupPatchJson } }, null);
+    if (held) return held;
     if (patch.channelId) {
       const [ch] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, patch.channelId));
       if (!ch) throw new AppError("bad_request", "invalid request: channelId: no such channel", [{ path: "channelId", message: "no such channel" }]);

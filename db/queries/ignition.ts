@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { createTwoFilesPatch } from "diff";
 import type { Db } from "../client";
-import { groups } from "../schema/fleet";
 import { ignitionAssignments, ignitionConfigs, ignitionConfigVersions, ignitionFetches } from "../schema/ignition";
 import { requestApproval, type Applier } from "./approvals";
+import { gateChange, ignitionPublishReach, type GateHold } from "./change-gate";
 import { appendAudit, type Actor } from "./audit";
 import { AppError } from "@/lib/errors";
 import { configTraits, renderForAssignment } from "@/lib/ignition/assignment-render";
@@ -167,14 +167,6 @@ export async function restoreConfigVersion(db: Db, actor: Actor, id: string, fro
   return saveConfigVersion(db, actor, id, { format: old.format, source: old.source, message: message || `restore version ${from}`, draft: old.draft, restoredFrom: from });
 }
 
-/** Groups that require approval and that this config reaches through a `group` selector. */
-async function approvalGroups(tx: Db, configId: string) {
-  const assigned = await tx.select({ selectors: ignitionAssignments.selectors }).from(ignitionAssignments).where(eq(ignitionAssignments.configId, configId));
-  const names = [...new Set(assigned.map((a) => a.selectors.group).filter((g): g is string => typeof g === "string"))];
-  if (names.length === 0) return [];
-  return tx.select({ id: groups.id, approvalsRequired: groups.approvalsRequired }).from(groups).where(and(inArray(groups.id, names), eq(groups.requiresApproval, true)));
-}
-
 async function applyPublish(tx: Db, actor: Actor, id: string, version: number, sha512: string | null, reason: string | null, approval?: { requestId: string; approvers: string[] }) {
   const [config] = await tx.select().from(ignitionConfigs).where(eq(ignitionConfigs.id, id)).for("update");
   if (!config) throw new AppError("not_found", "no such config");
@@ -203,7 +195,8 @@ export async function publishConfigVersion(db: Db, actor: Actor, id: string, ver
     if (!row) throw new AppError("not_found", `no version ${version} of ${id}`);
     if (row.draft || !row.rendered) throw new AppError("conflict", `version ${version} is a draft that does not validate: it cannot be served`);
     await checkFollowers(tx, row);
-    const gated = await approvalGroups(tx, id);
+    // The same reach rule as every other change (db/queries/change-gate.ts).
+    const gated = actor.via === "system" ? [] : await ignitionPublishReach(tx, id);
     if (gated.length > 0) {
       const approvalsRequired = Math.max(...gated.map((g) => g.approvalsRequired));
       const request = await requestApproval(tx, actor, {
@@ -265,7 +258,7 @@ function refuse(path: string, message: string): AppError {
  * placed where it lands (see `placeValue`). Selectors are stored normalized, as Matchbox's
  * Group.Normalize does, and the capability token is drawn here.
  */
-export async function createAssignment(db: Db, actor: Actor, input: AssignmentInput) {
+export async function createAssignment(db: Db, actor: Actor, input: AssignmentInput): Promise<AssignmentRow | GateHold> {
   const selectors: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.selectors)) {
     if (k === "mac" && !parseMac(v.trim())) throw refuse("selectors.mac", "not a MAC address (colon, hyphen or dot form; 6, 8 or 20 octets)");
@@ -295,6 +288,9 @@ export async function createAssignment(db: Db, actor: Actor, input: AssignmentIn
     const [dup] = await tx.select({ id: ignitionAssignments.id }).from(ignitionAssignments).where(eq(ignitionAssignments.name, input.name));
     if (dup) throw new AppError("conflict", `assignment ${input.name} exists`, [{ path: "name", message: "already exists" }]);
     const record = { name: input.name, configId: input.configId, version: input.version, selectors, variables };
+    // Four eyes where the assignment reaches an approval-required group (db/queries/change-gate.ts).
+    const held = await gateChange(tx, actor, { kind: "ignition.assign", input: record }, null);
+    if (held) return held;
     const [row] = await tx
       .insert(ignitionAssignments)
       .values({ ...record, token: randomBytes(32).toString("base64url") })
@@ -318,11 +314,16 @@ async function checkFollowers(tx: Db, row: ConfigVersionRow): Promise<void> {
   if (problems.length > 0) throw new AppError("conflict", `version ${row.version} cannot be served by ${problems.map((p) => `${p.path.slice("assignments.".length)} (${p.message})`).join("; ")}`, problems);
 }
 
-export async function deleteAssignment(db: Db, actor: Actor, id: string) {
-  await db.transaction(async (tx) => {
+export async function deleteAssignment(db: Db, actor: Actor, id: string): Promise<GateHold | null> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select({ name: ignitionAssignments.name }).from(ignitionAssignments).where(eq(ignitionAssignments.id, id));
+    if (!current) throw new AppError("not_found", "no such assignment");
+    const held = await gateChange(tx, actor, { kind: "ignition.unassign", input: { id, name: current.name } }, null);
+    if (held) return held;
     const [gone] = await tx.delete(ignitionAssignments).where(eq(ignitionAssignments.id, id)).returning();
     if (!gone) throw new AppError("not_found", "no such assignment");
     await appendAudit(tx, actor, { action: "ignition.unassign", targetType: "ignition_assignment", targetId: gone.name, before: { configId: gone.configId, version: gone.version, selectors: gone.selectors } });
+    return null;
   });
 }
 

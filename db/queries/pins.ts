@@ -7,6 +7,7 @@ import { channels, groups, hosts, pins, releases } from "../schema/fleet";
 import { pinReach, pinRefusal, pinWarnings, type HostVersionCount, type PinReach } from "@/lib/fleet/pin-reach";
 import { appendAudit, type Actor } from "./audit";
 import { AppError } from "@/lib/errors";
+import { gateChange, type GateHold } from "./change-gate";
 
 export type PinRow = typeof pins.$inferSelect;
 
@@ -125,12 +126,15 @@ export async function previewPin(db: Db, input: Pick<NewPin, "scope" | "targetId
  * when it would replace a rollback without `replaceRollback`. The audit record keeps the whole
  * previous pin. Returns the pin with its reach by OS family and warnings.
  */
-export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRow & { reach: PinReach; warnings: string[] }> {
+export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<(PinRow & { reach: PinReach; warnings: string[] }) | GateHold> {
   return db.transaction(async (tx) => {
     const { reach, warnings, refusal } = await previewPin(tx, input);
     if (refusal) throw refusal;
     const [before] = await tx.select().from(pins).where(and(eq(pins.scope, input.scope), eq(pins.targetId, input.targetId))).for("update");
     if (before?.allowDowngrade && !input.replaceRollback) throw rollbackInPlace(before);
+    // Four eyes where the pin reaches an approval-required group (db/queries/change-gate.ts).
+    const held = await gateChange(tx, actor, { kind: "pin.set", input: { ...input, expiresAt: input.expiresAt?.toISOString() ?? null, allowDowngrade: input.allowDowngrade ?? false } }, input.reason);
+    if (held) return held;
     const { replaceRollback: _replace, ...fields } = input;
     const values = { ...fields, allowDowngrade: input.allowDowngrade ?? false, createdBy: actor.userId, createdAt: new Date() };
     const [after] = before
@@ -148,11 +152,14 @@ export async function setPin(db: Db, actor: Actor, input: NewPin): Promise<PinRo
   });
 }
 
-export async function removePin(db: Db, actor: Actor, id: string, reason: string | null): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function removePin(db: Db, actor: Actor, id: string, reason: string | null): Promise<GateHold | null> {
+  return db.transaction(async (tx) => {
+    const held = await gateChange(tx, actor, { kind: "pin.remove", input: { id, reason } }, reason);
+    if (held) return held;
     const [gone] = await tx.delete(pins).where(eq(pins.id, id)).returning();
     if (!gone) throw new AppError("not_found", "no such pin");
     await appendAudit(tx, actor, { action: "pin.remove", targetType: gone.scope, targetId: gone.targetId, before: pinState(gone), after: null, reason });
+    return null;
   });
 }
 
@@ -188,7 +195,7 @@ export async function bulkPinHosts(
   filter: HostQuery,
   input: BulkPin,
   preview: boolean,
-): Promise<{ matched: number; pinned: number; rollbacks: number; reach: PinReach | null; warnings: string[] }> {
+): Promise<{ matched: number; pinned: number; rollbacks: number; reach: PinReach | null; warnings: string[] } | GateHold> {
   return db.transaction(async (tx) => {
     const where = filterConditions(filter);
     const cond = where.length ? and(...where) : sql`true`;
@@ -207,6 +214,13 @@ export async function bulkPinHosts(
     if (rollbacks > 0 && !input.replaceRollback) {
       throw new AppError("replaces_rollback", `${rollbacks} of the ${matched} selected hosts have a rollback in place; replacing them must be explicit: send replaceRollback: true`, [{ path: "replaceRollback", message: "required to replace a rollback" }]);
     }
+    const held = await gateChange(
+      tx,
+      actor,
+      { kind: "pin.bulk", input: { filter, version: input.version, reason: input.reason, owner: input.owner, expiresAt: input.expiresAt?.toISOString() ?? null, allowDowngrade: downgrade, replaceRollback: input.replaceRollback ?? false } },
+      input.reason,
+    );
+    if (held) return held;
     const now = new Date();
     const result = await tx.execute(sql`
       INSERT INTO pins (scope, target_id, version, reason, owner, expires_at, created_by, created_at, allow_downgrade)

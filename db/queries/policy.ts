@@ -1,10 +1,11 @@
-import { gt, isNull, or } from "drizzle-orm";
-import type { Db } from "../client";
+import { gt, isNull, or, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../client";
 import { GroupPolicySchema, type MaintenanceWindows } from "@/lib/rollout/policy-schema";
 import { channels, groups, pins, releases } from "../schema/fleet";
 import { releaseChannels } from "../schema/catalog";
-import { channelArchKey, type PinInfo, type PolicySnapshot, type ReleaseInfo, type UpdateLimits } from "@/lib/update/policy";
+import { channelArchKey, type GroupInfo, type PinInfo, type PolicySnapshot, type ReleaseInfo, type UpdateLimits } from "@/lib/update/policy";
 import { compareVersions } from "@/lib/update/version";
+import { getFleetPolicy } from "./fleet-policy";
 import { loadRolloutInfos } from "./rollouts";
 import { loadActiveFailedVersions } from "./failed-versions";
 
@@ -13,7 +14,7 @@ import { loadActiveFailedVersions } from "./failed-versions";
  * hundreds, not millions, so the agent endpoints keep the whole snapshot in memory.
  */
 export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
-  const [g, c, r, pinRows, rolloutInfos, links, failedVersions] = await Promise.all([
+  const [g, c, r, pinRows, rolloutInfos, links, failedVersions, fleetDefault, undefinedGroups] = await Promise.all([
     db.select({ id: groups.id, channelId: groups.channelId, policy: groups.policy, requiresApproval: groups.requiresApproval, approvalsRequired: groups.approvalsRequired, labelSelector: groups.labelSelector }).from(groups),
     db.select().from(channels),
     db.select().from(releases),
@@ -22,10 +23,15 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
     loadRolloutInfos(db),
     db.select({ releaseId: releaseChannels.releaseId, channelId: releaseChannels.channelId }).from(releaseChannels),
     loadActiveFailedVersions(db),
+    getFleetPolicy(db),
+    // Groups hosts asked for that nobody defined, from the live counts (not the hosts): they follow the fleet default too.
+    db.execute(sql`SELECT DISTINCT c.group_id AS id FROM fleet_state_counts c WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = c.group_id)`),
   ]);
   // A release is listed under its own channel and under every channel it was promoted to.
   const promoted = new Map<string, string[]>();
   for (const l of links) promoted.set(l.releaseId, [...(promoted.get(l.releaseId) ?? []), l.channelId]);
+
+  const byDefault = policyOf(fleetDefault.policy as unknown as Record<string, unknown>);
   const pinOf = (x: (typeof pinRows)[number]): PinInfo => ({ id: x.id, scope: x.scope, targetId: x.targetId, version: x.version, reason: x.reason, owner: x.owner, expiresAt: x.expiresAt, allowDowngrade: x.allowDowngrade });
   const byKey = new Map<string, ReleaseInfo[]>();
   const rel: ReleaseInfo[] = r.map((x) => ({
@@ -57,7 +63,11 @@ export async function loadPolicySnapshot(db: Db): Promise<PolicySnapshot> {
   }
   for (const list of byKey.values()) list.sort((a, b) => compareVersions(a.version, b.version));
   return {
-    groups: new Map(g.map((x) => [x.id, { id: x.id, channelId: x.channelId, approvalsRequired: x.requiresApproval ? x.approvalsRequired : null, labelSelector: x.labelSelector, ...policyOf(x.policy) }])),
+    groups: new Map([
+      ...rowsOf<{ id: string }>(undefinedGroups).map((x): [string, GroupInfo] => [x.id, { id: x.id, channelId: null, approvalsRequired: null, labelSelector: null, ...byDefault }]),
+      // A group without a policy of its own follows the fleet-wide default (windows, limits).
+      ...g.map((x): [string, GroupInfo] => [x.id, { id: x.id, channelId: x.channelId, approvalsRequired: x.requiresApproval ? x.approvalsRequired : null, labelSelector: x.labelSelector, ...(x.policy ? policyOf(x.policy) : byDefault) }]),
+    ]),
     groupPins: new Map(pinRows.filter((x) => x.scope === "group").map((x) => [x.targetId, pinOf(x)])),
     hostPins: new Map(pinRows.filter((x) => x.scope === "host").map((x) => [x.targetId, pinOf(x)])),
     channels: new Map(

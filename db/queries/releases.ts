@@ -5,6 +5,7 @@ import { releaseChannels } from "../schema/catalog";
 import { appendAudit, type Actor } from "./audit";
 import { rolloutsForChannelTarget, stopRolloutsOfRecalledRelease } from "./rollouts";
 import { DEFAULT_RECALL_ROLLOUT_POLICY, type RecallRolloutPolicy } from "@/lib/rollout/rollout";
+import { gateChange } from "./change-gate";
 import { AppError, assertUnchanged } from "@/lib/errors";
 import { extensionUrl, type NewRelease, type ReleaseEdit } from "@/lib/operator/release-schemas";
 
@@ -181,6 +182,8 @@ export async function recallRelease(db: Db, actor: Actor, id: string, reason: st
     const [rel] = await tx.select().from(releases).where(eq(releases.id, id)).for("update");
     if (!rel) throw new AppError("not_found", "no such release");
     if (rel.recalledAt) throw new AppError("conflict", `${rel.version} is already recalled`);
+    const held = await gateChange(tx, actor, { kind: "release.recall", input: { id, reason, rollouts: rolloutPolicy } }, reason);
+    if (held) return held;
     const recalled = await tx
       .update(releases)
       .set({ recalledAt: new Date(), recallReason: reason })

@@ -8,7 +8,9 @@ import { appendAudit, SYSTEM_ACTOR, type Actor } from "./audit";
 import { requestApproval, type Applier, type ApprovalRequest } from "./approvals";
 import { AppError, assertUnchanged } from "@/lib/errors";
 import { planHash } from "@/lib/approvals/plan";
-import { DEFAULT_GROUP_POLICY, GroupPolicySchema, type GroupPolicy } from "@/lib/rollout/policy-schema";
+import { GroupPolicySchema, type GroupPolicy } from "@/lib/rollout/policy-schema";
+import { getFleetPolicy } from "./fleet-policy";
+import { groupsFollowingChannel } from "./undefined-groups";
 import { exactPhaseCutoffs, hostRank } from "@/lib/rollout/phases";
 import { LOCK_KEYS } from "../locks";
 import type { StoppedBy } from "@/lib/rollout/hold-reasons";
@@ -36,9 +38,10 @@ async function event(tx: Db, rolloutId: string, kind: string, actor: string, det
   await tx.insert(rolloutEvents).values({ rolloutId, kind, actor, detail, at });
 }
 
-function policyOfGroup(policy: Record<string, unknown> | null, requiresApproval: boolean, approvalsRequired: number): GroupPolicy {
+async function policyOfGroup(tx: Db, policy: Record<string, unknown> | null, requiresApproval: boolean, approvalsRequired: number): Promise<GroupPolicy> {
   const parsed = policy ? GroupPolicySchema.safeParse(policy) : null;
-  const base = parsed?.success ? parsed.data : DEFAULT_GROUP_POLICY;
+  // A group without a policy of its own follows the fleet-wide default.
+  const base = parsed?.success ? parsed.data : (await getFleetPolicy(tx)).policy;
   // The group's approval columns are the truth for groups whose policy was never edited.
   return { ...base, requiresApproval, approvalsRequired };
 }
@@ -73,6 +76,14 @@ async function voidPendingApproval(tx: Db, requestId: string | null, now: Date):
   await tx.update(approvalRequests).set({ status: "void", decidedAt: now }).where(and(eq(approvalRequests.id, requestId), eq(approvalRequests.status, "pending")));
 }
 
+/** What the group's hosts would be offered once the rollout is approved (db/queries/preview.ts). */
+async function rolloutPreview(tx: Db, input: NewRollout) {
+  if (!input.channelId || !input.releaseId) return undefined;
+  // Loaded on use: the preview reads the policy snapshot, which imports this module.
+  const { previewChange } = await import("./preview");
+  return previewChange(tx, { kind: "target", channelId: input.channelId, releaseId: input.releaseId, groupId: input.groupId }, { asApproved: true });
+}
+
 /** Ends the group's live rollout because a newer one replaces it. */
 async function supersede(tx: Db, groupId: string, byVersion: string, now: Date): Promise<void> {
   const live = await tx
@@ -105,7 +116,7 @@ export async function createRolloutTx(tx: Db, actor: Actor, input: NewRollout, n
   const [group] = await tx.select().from(groups).where(eq(groups.id, input.groupId)).for("update");
   if (!group) throw new AppError("bad_request", "invalid request: groupId: no such group", [{ path: "groupId", message: "no such group" }]);
   await supersede(tx, input.groupId, input.version, now);
-  const policy = policyOfGroup(group.policy, group.requiresApproval, group.approvalsRequired);
+  const policy = await policyOfGroup(tx, group.policy, group.requiresApproval, group.approvalsRequired);
   const plan = planFor({ groupId: input.groupId, channelId: input.channelId, version: input.version, fromVersion: input.fromVersion }, policy);
   const needsApproval = plan.approvalsRequired !== null;
   const [row] = await tx
@@ -127,10 +138,11 @@ export async function createRolloutTx(tx: Db, actor: Actor, input: NewRollout, n
   let rollout = row!;
   await event(tx, rollout.id, "created", actor.email, { version: input.version, fromVersion: input.fromVersion, reason: input.reason }, now);
   if (needsApproval) {
+    const preview = await rolloutPreview(tx, input);
     const request = await requestApproval(tx, actor, {
       subjectType: "rollout",
       subjectId: rollout.id,
-      plan: approvalPlan(rollout.id, plan),
+      plan: { ...approvalPlan(rollout.id, plan), ...(preview ? { preview } : {}) },
       approvalsRequired: plan.approvalsRequired!,
       reason: input.reason || `rollout of ${input.version} to ${input.groupId}`,
     });
@@ -164,10 +176,13 @@ export async function createRollout(db: Db, actor: Actor, input: { groupId: stri
 
 /**
  * A channel's target changed: every group on the channel gets a rollout to it (a cleared
- * target aborts their live rollouts). Runs in the target change's transaction.
+ * target aborts their live rollouts). Runs in the target change's transaction. "On the
+ * channel" includes groups whose hosts follow it without the group naming it — groups nobody
+ * defined (their row is created here, see db/queries/undefined-groups.ts) and groups without a
+ * channel — so no host gets a new target outside a rollout.
  */
 export async function rolloutsForChannelTarget(tx: Db, actor: Actor, channelId: string, target: { id: string; version: string } | null, fromVersion: string | null, reason: string): Promise<RolloutRow[]> {
-  const onChannel = await tx.select({ id: groups.id }).from(groups).where(eq(groups.channelId, channelId)).orderBy(asc(groups.id));
+  const onChannel = await groupsFollowingChannel(tx, actor, channelId, target?.version ?? null);
   const created: RolloutRow[] = [];
   const now = new Date();
   for (const g of onChannel) {
@@ -186,7 +201,7 @@ export async function replanAwaitingRollout(tx: Db, actor: Actor, groupId: strin
   if (!r) return;
   const [group] = await tx.select().from(groups).where(eq(groups.id, groupId));
   if (!group) return;
-  const plan = planFor({ groupId, channelId: r.channelId, version: r.version, fromVersion: r.fromVersion }, policyOfGroup(group.policy, group.requiresApproval, group.approvalsRequired));
+  const plan = planFor({ groupId, channelId: r.channelId, version: r.version, fromVersion: r.fromVersion }, await policyOfGroup(tx, group.policy, group.requiresApproval, group.approvalsRequired));
   if (planHash(plan as unknown as Record<string, unknown>) === planHash(r.plan as unknown as Record<string, unknown>)) return;
   await createRolloutTx(tx, actor, { groupId, channelId: r.channelId, releaseId: r.releaseId, version: r.version, fromVersion: r.fromVersion, reason: `${r.reason ? `${r.reason}; ` : ""}re-planned after the group's policy changed` });
 }
@@ -255,7 +270,9 @@ async function releaseRecall(tx: Db, r: RolloutRow): Promise<string | null> {
 export const applyApprovedRollout: Applier = async (tx, request, approvers) => {
   const [r] = await tx.select().from(rollouts).where(eq(rollouts.id, request.subjectId)).for("update");
   if (!r || r.status !== "awaiting_approval") throw new AppError("conflict", "this rollout is no longer waiting for approval");
-  if (planHash(approvalPlan(r.id, r.plan)) !== request.planHash) throw new AppError("conflict", "the rollout's plan changed since approval was requested; request approval again");
+  // The preview the approvers saw is part of what they approved; the rollout's own plan must be unchanged.
+  const preview = (request.plan as { preview?: unknown }).preview;
+  if (planHash({ ...approvalPlan(r.id, r.plan), ...(preview !== undefined ? { preview } : {}) }) !== request.planHash) throw new AppError("conflict", "the rollout's plan changed since approval was requested; request approval again");
   const now = new Date();
   await tx.update(rollouts).set({ approvedBy: approvers }).where(eq(rollouts.id, r.id));
   await event(tx, r.id, "approved", approvers.join(", "), { requestId: request.id }, now);

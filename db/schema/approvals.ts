@@ -10,7 +10,7 @@ export const approvalRequests = pgTable(
   "approval_requests",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    // ignition_publish | rollout
+    // ignition_publish | rollout | change (db/queries/change-gate.ts)
     subjectType: text("subject_type").notNull(),
     subjectId: text("subject_id").notNull(),
     plan: jsonb("plan").$type<Record<string, unknown>>().notNull(),

@@ -9,3 +9,4 @@ export * from "./history";
 export * from "./webhooks";
 export * from "./catalog";
 export * from "./host-failures";
+export * from "./fleet-policy";

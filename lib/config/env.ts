@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   FLOTILLA_MIRROR_DIR: optionalString,
   // The URL hosts reach Flotilla at, for mirrored payload URLs (default: FLOTILLA_PUBLIC_URL).
   FLOTILLA_MIRROR_BASE_URL: optionalString.pipe(z.url().optional()),
+  // A FleetLock reboot slot held longer than this is freed (audited): the host died mid-reboot. 0 = never.
+  FLOTILLA_FLEETLOCK_SLOT_TTL_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(120),
   FLOTILLA_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
   FLOTILLA_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   FLOTILLA_TRUST_PROXY: z

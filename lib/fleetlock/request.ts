@@ -8,6 +8,9 @@ export const FLEETLOCK_ERROR_KINDS = [
   "invalid_body",
   "invalid_client_params",
   "failed_lock_semaphore_full",
+  // airlock's kind for a lock it could not take (coreos/airlock internal/server/pre_reboot.go:86);
+  // here: refused by the group's maintenance window or its paused rollout, the reason in `value`.
+  "failed_lock",
   "method_not_allowed",
   "unavailable",
   // The id names a host enrolled with a token: FleetLock is unauthenticated (ARCHITECTURE.md).

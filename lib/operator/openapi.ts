@@ -20,6 +20,8 @@ import { ChannelPauseSchema, ChannelTargetSchema, NewReleaseSchema, PinSchema, R
 
 import { NewRolloutSchema, RolloutActionSchema } from "./rollout-schemas";
 import { NewSyncSourceSchema, SyncSourcePatchSchema } from "./sync-schemas";
+import { FleetPolicyPutSchema } from "./safety-schemas";
+import { ProposalSchema } from "../update/preview";
 import { ROLLOUT_STATUS_VALUES } from "../rollout/rollout";
 import { NewWebhookSchema, WebhookPatchSchema } from "../webhooks/schemas";
 
@@ -225,6 +227,13 @@ export function openApiDocument(): JsonSchema {
       "/api/v1/hosts/{id}/failed-versions": { get: op({ summary: "Versions that failed to boot on a host (never offered to it again until retried)", permission: "fleet:read", params: [idParam] }) },
       "/api/v1/hosts/{id}/failed-versions/retry": { post: op({ summary: "Retry a version that failed on this host: the block is lifted", permission: "fleet:write", params: [idParam], body: schemaOf(RetryFailedVersionSchema) }) },
       "/api/v1/groups/{id}/rollback": { post: op({ summary: "Roll a group back to a version", permission: "fleet:write", params: [idParam], body: schemaOf(RollbackSchema), ok: 201 }) },
+      "/api/v1/preview": {
+        post: op({ summary: "Blast-radius preview of a proposed change (target, pin, unpin, recall, policy, selector, assignment): counts per outcome with sample hosts; changes nothing", permission: "fleet:read", body: schemaOf(z.object({ change: ProposalSchema })) }),
+      },
+      "/api/v1/fleet-policy": {
+        get: op({ summary: "The fleet-wide default rollout policy (groups without their own, defined or not)", permission: "fleet:read" }),
+        put: op({ summary: "Set the fleet-wide default policy (202 + approval request when approval-required groups follow it)", permission: "fleet:write", body: schemaOf(FleetPolicyPutSchema) }),
+      },
       "/api/v1/groups/{id}": { patch: op({ summary: "Change a group's channel, description or approval rule", permission: "fleet:write", params: [idParam], body: schemaOf(GroupPatchSchema) }) },
       "/api/v1/rollouts": {
         get: op({

@@ -11,6 +11,7 @@ import { invalidatePolicy } from "@/server/policy-cache";
 import { startServer, type RunningServer } from "@/server/app";
 import { fcosRelease } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
+import { applied } from "../helpers/applied";
 
 const NODE = "c988d2509fdf5cdcbed39037c56406fb";
 const sums = ["a1", "b2", "c3"].map((p) => p.repeat(32));
@@ -88,7 +89,7 @@ describe.each(testDatabases())("Cincinnati graph (Zincati) on $name", (target) =
   });
 
   it("serves edges only to the pinned release when the host's group is pinned", async () => {
-    const pin = await setPin(database.db, SYSTEM_ACTOR, { scope: "group", targetId: "default", version: versions[1]!, reason: "hold for the kernel fix", owner: "sre@example.com", expiresAt: null });
+    const pin = applied(await setPin(database.db, SYSTEM_ACTOR, { scope: "group", targetId: "default", version: versions[1]!, reason: "hold for the kernel fix", owner: "sre@example.com", expiresAt: null }));
     invalidatePolicy();
     try {
       const { body } = await graph(zincatiQuery());

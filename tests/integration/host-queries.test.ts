@@ -9,6 +9,7 @@ import { bulkPinHosts, listPins } from "@/db/queries/pins";
 import { seedFlatcarStable } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
 import { report } from "../helpers/reports";
+import { applied } from "../helpers/applied";
 
 const GROUPS = ["edge-berlin", "edge-munich", "workers"] as const;
 const VERSIONS = ["3975.2.2", "4081.2.0"] as const;
@@ -154,7 +155,7 @@ describe.each(testDatabases())("bulk pin by filter on $name", (target) => {
     expect(pins).toHaveLength(12);
     expect(pins.every((p) => p.pin.scope === "host" && p.pin.version === "3975.2.2" && p.notConverged === 0)).toBe(true);
     // Again: the same hosts are re-pinned, not duplicated.
-    expect((await bulkPinHosts(database.db, SYSTEM_ACTOR, query("group=edge-berlin"), { ...input, version: "4081.2.0" }, false)).pinned).toBe(12);
+    expect(applied(await bulkPinHosts(database.db, SYSTEM_ACTOR, query("group=edge-berlin"), { ...input, version: "4081.2.0" }, false)).pinned).toBe(12);
     expect((await listPins(database.db)).filter((p) => p.notConverged === 1)).toHaveLength(12);
     await expect(bulkPinHosts(database.db, SYSTEM_ACTOR, query("group=workers"), { ...input, version: "9.9.9" }, false)).rejects.toMatchObject({ code: "bad_request" });
   });

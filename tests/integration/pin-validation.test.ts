@@ -5,6 +5,7 @@ import { createGroup } from "@/db/queries/groups";
 import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { auditLog } from "@/db/schema/audit";
 import { HostQuerySchema, hostQueryInput } from "@/lib/fleet/host-query";
+import { applied } from "../helpers/applied";
 import { testDatabases } from "../helpers/databases";
 import { addHosts, machine, OPERATOR, seedTwoFamilies } from "../helpers/stalls-fleet";
 
@@ -42,16 +43,16 @@ describe.each(testDatabases())("pin validation and convergence on $name", (datab
   });
 
   it("answers with the hosts a pin reaches by OS family and warns about those it never moves", async () => {
-    const p = await setPin(db(), OPERATOR, { ...pin, scope: "group", targetId: "mixed", version: "4081.2.0" });
+    const p = applied(await setPin(db(), OPERATOR, { ...pin, scope: "group", targetId: "mixed", version: "4081.2.0" }));
     expect(p.reach).toMatchObject({ hosts: 6, willMove: 4, byFamily: { flatcar: { hosts: 4, willMove: 4 }, fcos: { hosts: 2, cannotApply: 2 } } });
     expect(p.warnings).toEqual(["group mixed is not defined; 6 hosts ask for it", "2 hosts on fcos have no 4081.2.0 release: the pin never applies to them"]);
-    const empty = await setPin(db(), OPERATOR, { ...pin, scope: "group", targetId: "empty-flatcar", version: "4081.2.0" });
+    const empty = applied(await setPin(db(), OPERATOR, { ...pin, scope: "group", targetId: "empty-flatcar", version: "4081.2.0" }));
     expect(empty.reach.hosts).toBe(0);
     expect(empty.warnings).toEqual(["the pin reaches no host now; it applies to hosts that join later"]);
   });
 
   it("counts as not converged only the hosts the pin will move (hosts newer than it never downgrade)", async () => {
-    const p = await setPin(db(), OPERATOR, { ...pin, scope: "group", targetId: "web", version: "4081.2.0" });
+    const p = applied(await setPin(db(), OPERATOR, { ...pin, scope: "group", targetId: "web", version: "4081.2.0" }));
     expect(p.reach).toMatchObject({ hosts: 101, willMove: 5, byFamily: { flatcar: { hosts: 101, willMove: 5, newer: 96, atVersion: 0, cannotApply: 0 } } });
     const listed = (await listPins(db())).find((r) => r.pin.id === p.id)!;
     expect(listed).toMatchObject({ hosts: 101, notConverged: 5 });
@@ -64,7 +65,7 @@ describe.each(testDatabases())("pin validation and convergence on $name", (datab
     const host = machine("a", 1);
     await setPin(db(), OPERATOR, { ...pin, scope: "host", targetId: host, version: "4081.2.0", reason: "boot loop on 4152.2.2", allowDowngrade: true });
     await expect(setPin(db(), OPERATOR, { ...pin, scope: "host", targetId: host, version: "4152.2.2" })).rejects.toMatchObject({ code: "replaces_rollback", status: 409, message: expect.stringContaining("boot loop on 4152.2.2") });
-    const replaced = await setPin(db(), OPERATOR, { ...pin, scope: "host", targetId: host, version: "4152.2.2", replaceRollback: true });
+    const replaced = applied(await setPin(db(), OPERATOR, { ...pin, scope: "host", targetId: host, version: "4152.2.2", replaceRollback: true }));
     expect(replaced.allowDowngrade).toBe(false);
     const [row] = await db().select().from(auditLog).where(and(eq(auditLog.targetType, "host"), eq(auditLog.targetId, host), eq(auditLog.action, "pin.set"))).orderBy(desc(auditLog.id)).limit(1);
     expect(row!.before).toMatchObject({ scope: "host", targetId: host, version: "4081.2.0", reason: "boot loop on 4152.2.2", owner: "ops@example.com", allowDowngrade: true, expiresAt: null });

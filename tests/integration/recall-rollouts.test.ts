@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { actOnRollout, listRollouts, rolloutProgress } from "@/db/queries/rollouts";
 import { recallRelease } from "@/db/queries/releases";
 import { auditLog } from "@/db/schema/audit";
+import { applied } from "../helpers/applied";
 import { testDatabases } from "../helpers/databases";
 import { addHosts, groupWithPolicy, OPERATOR, seedTwoFamilies, targetVersion } from "../helpers/stalls-fleet";
 
@@ -34,7 +35,7 @@ describe.each(testDatabases())("a recall and the rollouts of its release on $nam
     ]);
 
     const rel = (await release("4081.2.0"))!;
-    const result = await recallRelease(db(), OPERATOR, rel.id, "corrupts /var on first boot");
+    const result = applied(await recallRelease(db(), OPERATOR, rel.id, "corrupts /var on first boot"));
     expect(result.rollouts.map((r) => [r.groupId, r.status])).toEqual([
       ["db", "aborted"],
       ["edge", "aborted"],
@@ -64,7 +65,7 @@ describe.each(testDatabases())("a recall and the rollouts of its release on $nam
     const web = (await listRollouts(db(), { groupId: "web", live: true }))[0]!;
     expect(web.status).toBe("running");
     const rel = (await release("4152.2.2"))!;
-    const result = await recallRelease(db(), OPERATOR, rel.id, "kernel panic on AMD hosts", "pause");
+    const result = applied(await recallRelease(db(), OPERATOR, rel.id, "kernel panic on AMD hosts", "pause"));
     expect(result.rollouts.find((r) => r.groupId === "web")!.status).toBe("paused");
     expect(result.rollouts.find((r) => r.groupId === "edge")!.status).toBe("aborted");
     const p = await rolloutProgress(db(), web.id);
@@ -77,7 +78,7 @@ describe.each(testDatabases())("a recall and the rollouts of its release on $nam
   it("leaves rollouts of other releases alone", async () => {
     await targetVersion(db(), "stable", "3975.2.2");
     const rel = (await db().query.releases.findFirst({ where: (r, { eq }) => eq(r.version, "40.20240504.3.0") }))!;
-    const result = await recallRelease(db(), OPERATOR, rel.id, "bad FCOS build");
+    const result = applied(await recallRelease(db(), OPERATOR, rel.id, "bad FCOS build"));
     expect(result.rollouts).toEqual([]);
     expect((await listRollouts(db(), { live: true })).map((r) => r.version)).toEqual(expect.arrayContaining(["3975.2.2"]));
   });

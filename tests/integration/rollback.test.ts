@@ -8,6 +8,7 @@ import { invalidatePolicy } from "@/server/policy-cache";
 import { seedFlatcarStable } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
 import { useTestServer } from "../helpers/server";
+import { applied } from "../helpers/applied";
 
 const TOKEN = "rollback-enrollment-token";
 const omahaCheck = (machine: string, version: string, previous = "") => `<?xml version="1.0" encoding="UTF-8"?>
@@ -24,7 +25,7 @@ describe.each(testDatabases())("rollbacks on $name", (target) => {
   it("a Flatcar host rolled back is offered the older payload, then held there with the reason", async () => {
     const machine = "1".repeat(32);
     expect(await omaha(omahaCheck(machine, "4081.2.0", "3975.2.2"))).toContain('<updatecheck status="noupdate">');
-    const pin = await setPin(t.database.db, SYSTEM_ACTOR, { scope: "host", targetId: machine, version: "3975.2.2", reason: "NIC driver regression", owner: "ops@example.com", expiresAt: null, allowDowngrade: true });
+    const pin = applied(await setPin(t.database.db, SYSTEM_ACTOR, { scope: "host", targetId: machine, version: "3975.2.2", reason: "NIC driver regression", owner: "ops@example.com", expiresAt: null, allowDowngrade: true }));
     invalidatePolicy();
     const offer = await omaha(omahaCheck(machine, "4081.2.0", "3975.2.2"));
     expect(offer).toContain('<manifest version="3975.2.2">');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applierFor, rejecterFor } from "@/db/queries/approval-appliers";
 import { vote } from "@/db/queries/approvals";
+import { isGateHold } from "@/db/queries/change-gate";
 import { SYSTEM_ACTOR, type Actor } from "@/db/queries/audit";
 import { createChannel, createGroup, updateGroup } from "@/db/queries/groups";
 import { getHost } from "@/db/queries/hosts";
@@ -181,7 +182,11 @@ describe.each(testDatabases())("rollouts on $name", (database) => {
 
     // The plan changes (a bake time): the pending request is void, a new one binds the new plan.
     const firstRequest = rollout.approvalRequestId!;
-    await updateGroup(db(), asActor(requester), "berlin-edge", { policy: policy({ requiresApproval: true, approvalsRequired: 1, phases: [{ name: "all", target: { percent: 100 }, bakeMinutes: 5, failureThreshold: null }] }) });
+    const edit = await updateGroup(db(), asActor(requester), "berlin-edge", { policy: policy({ requiresApproval: true, approvalsRequired: 1, phases: [{ name: "all", target: { percent: 100 }, bakeMinutes: 5, failureThreshold: null }] }) });
+    // The edit reaches the group's hosts, so it waits for approval itself (db/queries/change-gate.ts).
+    if (!isGateHold(edit)) throw new Error("a policy edit of an approval-required group must wait for approval");
+    expect(edit.groups).toEqual(["berlin-edge"]);
+    expect(await vote(db(), asActor(approver), edit.requestId, "approve", "a bake time is fine", applierFor, rejecterFor)).toEqual({ status: "approved" });
     await expect(vote(db(), asActor(approver), firstRequest, "approve", "ok", applierFor, rejecterFor)).rejects.toMatchObject({ code: "conflict" });
     rollout = await liveRollout("berlin-edge");
     expect(rollout.approvalRequestId).not.toBe(firstRequest);

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { PinSchema } from "@/lib/operator/release-schemas";
 import { invalidatePolicy } from "@/server/policy-cache";
 import { route } from "../_lib/handler";
+import { gatedResponse } from "../_lib/gated";
 
 export const GET = route({ permission: "fleet:read" }, async ({ db }) => ({
   items: (await listPins(db)).map((r) => ({ ...r.pin, hosts: r.hosts, notConverged: r.notConverged, byFamily: r.reach.byFamily })),
@@ -21,5 +22,5 @@ export const POST = route({ permission: "fleet:write" }, async ({ db, actor, bod
   }
   const pin = await setPin(db, actor, { scope: input.scope, targetId, version: input.version, reason: input.reason, owner: input.owner ?? actor.email, expiresAt, replaceRollback: input.replaceRollback });
   invalidatePolicy();
-  return Response.json(pin, { status: 201 });
+  return gatedResponse(pin, (p) => Response.json(p, { status: 201 }));
 });

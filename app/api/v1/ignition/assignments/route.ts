@@ -2,6 +2,7 @@ import { createAssignment, listAssignments } from "@/db/queries/ignition";
 import { can } from "@/lib/auth/permissions";
 import { AssignmentSchema } from "@/lib/operator/ignition-schemas";
 import { route } from "../../_lib/handler";
+import { gatedResponse } from "../../_lib/gated";
 
 // The token is a capability URL that serves the config's secrets: only editors see it.
 export const GET = route({ permission: "fleet:read" }, async ({ db, principal }) => {
@@ -10,5 +11,5 @@ export const GET = route({ permission: "fleet:read" }, async ({ db, principal })
 });
 
 export const POST = route({ permission: "fleet:write" }, async ({ db, actor, body }) =>
-  Response.json(await createAssignment(db, actor, await body(AssignmentSchema)), { status: 201 }),
+  gatedResponse(await createAssignment(db, actor, await body(AssignmentSchema)), (a) => Response.json(a, { status: 201 })),
 );

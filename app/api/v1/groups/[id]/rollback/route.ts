@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { RollbackSchema } from "@/lib/operator/release-schemas";
 import { invalidatePolicy } from "@/server/policy-cache";
 import { route } from "../../../_lib/handler";
+import { gatedResponse } from "../../../_lib/gated";
 
 /** Rolls a whole group back to a version (hosts with their own pin keep it). */
 export const POST = route<{ id: string }>({ permission: "fleet:write" }, async ({ db, actor, params, body }) => {
@@ -10,5 +11,5 @@ export const POST = route<{ id: string }>({ permission: "fleet:write" }, async (
   if (!input.toVersion) throw new AppError("bad_request", "invalid request: toVersion: required for a group", [{ path: "toVersion", message: "required for a group" }]);
   const pin = await setPin(db, actor, { scope: "group", targetId: params.id, version: input.toVersion, reason: input.reason, owner: actor.email, expiresAt: null, allowDowngrade: true, replaceRollback: input.replaceRollback });
   invalidatePolicy();
-  return Response.json(pin, { status: 201 });
+  return gatedResponse(pin, (p) => Response.json(p, { status: 201 }));
 });

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { RollbackSchema } from "@/lib/operator/release-schemas";
 import { invalidatePolicy } from "@/server/policy-cache";
 import { route } from "../../../_lib/handler";
+import { gatedResponse } from "../../../_lib/gated";
 
 /**
  * Rolls a host back (to its previous version unless told otherwise): Flatcar hosts are offered
@@ -20,5 +21,5 @@ export const POST = route<{ id: string }>({ permission: "fleet:write" }, async (
   if (!toVersion) throw new AppError("bad_request", "invalid request: toVersion: the host reported no previous version", [{ path: "toVersion", message: "required: no previous version known" }]);
   const pin = await setPin(db, actor, { scope: "host", targetId: host.id, version: toVersion, reason: input.reason, owner: actor.email, expiresAt: null, allowDowngrade: true, replaceRollback: input.replaceRollback });
   invalidatePolicy();
-  return Response.json({ pin, manual: host.osFamily === "fcos" ? "Zincati never downgrades: run `sudo rpm-ostree rollback -r` on the host." : null }, { status: 201 });
+  return gatedResponse(pin, (p) => Response.json({ pin: p, manual: host.osFamily === "fcos" ? "Zincati never downgrades: run `sudo rpm-ostree rollback -r` on the host." : null }, { status: 201 }));
 });

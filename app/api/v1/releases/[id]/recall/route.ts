@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { DEFAULT_RECALL_ROLLOUT_POLICY, RECALL_ROLLOUT_POLICIES } from "@/lib/rollout/rollout";
 import { invalidatePolicy } from "@/server/policy-cache";
 import { route } from "../../../_lib/handler";
+import { gatedResponse } from "../../../_lib/gated";
 
 const Body = z.object({
   reason: z.string().trim().min(1, "a reason is required").max(500),
@@ -17,5 +18,5 @@ export const POST = route<{ id: string }>({ permission: "fleet:write" }, async (
   const input = await body(Body);
   const result = await recallRelease(db, actor, params.id, input.reason, input.rollouts);
   invalidatePolicy();
-  return result;
+  return gatedResponse(result, (r) => r);
 });
