@@ -11,6 +11,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as schema from "./schema/index";
 import { LOCK_KEYS } from "./locks";
+import { lockDataDir } from "./data-dir-lock";
 
 export type Schema = typeof schema;
 /** What every data-layer function takes first: the database or a transaction on it. */
@@ -65,13 +66,28 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
 
   const dataDir = opts.dataDir ?? "./data";
-  if (!dataDir.startsWith("memory://")) fs.mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir.startsWith("memory://") ? undefined : dataDir, {
-    extensions: { pg_trgm },
-  });
-  const db: Db = drizzlePglite({ client, schema });
-  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, kind: "pglite", close: () => client.close() };
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
+  // Before PGlite touches the files: a second opener would corrupt them (db/data-dir-lock.ts).
+  const lock = inMemory ? null : lockDataDir(dataDir);
+  try {
+    const client = await PGlite.create(inMemory ? undefined : dataDir, {
+      extensions: { pg_trgm },
+    });
+    const db: Db = drizzlePglite({ client, schema });
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db,
+      kind: "pglite",
+      close: async () => {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 }
 
 /** Rows of a raw `db.execute()` result; both drivers put them in `rows`. */
