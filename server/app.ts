@@ -10,7 +10,7 @@ import { createAgentRouter } from "./agent-http";
 import { bootstrapAdmin } from "./bootstrap";
 import { EnrollmentAuth } from "./enrollment-auth";
 import { startRetentionJob } from "./history-retention";
-import { malformedPath, sendJson } from "./http-util";
+import { limitBody, malformedPath, MAX_AGENT_BODY, MAX_OPERATOR_BODY, sendJson } from "./http-util";
 import { createMetrics, routeLabel } from "./metrics";
 import { PolicyCache } from "./policy-cache";
 import { startRolloutEngine } from "./rollout-engine";
@@ -98,6 +98,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
+    // Every body is held to a limit as it streams, agent and operator alike (http-util.ts).
+    const agentPath = pathname.startsWith("/v1/") || pathname.startsWith("/ignition") || pathname === "/healthz" || pathname === "/metrics";
+    if (limitBody(req, res, agentPath ? MAX_AGENT_BODY : MAX_OPERATOR_BODY)) return;
     if (agentRouter(req, res, pathname)) return;
     const badPath = malformedPath(pathname);
     if (badPath) {
