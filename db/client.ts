@@ -12,6 +12,7 @@ import pg from "pg";
 import * as schema from "./schema/index";
 import { LOCK_KEYS } from "./locks";
 import { lockDataDir } from "./data-dir-lock";
+import { createDurablePglite } from "./pglite-durable";
 
 export type Schema = typeof schema;
 /** What every data-layer function takes first: the database or a transaction on it. */
@@ -39,6 +40,11 @@ export interface OpenOptions {
   /** PGlite data directory, or "memory://" for a throwaway database. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * PGlite on disk: fsync each commit before it returns (default). Off only to measure what
+   * durability costs (bench/pglite-fsync.ts).
+   */
+  durable?: boolean;
 }
 
 const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -71,9 +77,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // Before PGlite touches the files: a second opener would corrupt them (db/data-dir-lock.ts).
   const lock = inMemory ? null : lockDataDir(dataDir);
   try {
-    const client = await PGlite.create(inMemory ? undefined : dataDir, {
-      extensions: { pg_trgm },
-    });
+    // On disk every commit is fsynced before it returns (db/pglite-durable.ts).
+    const client = inMemory || opts.durable === false ? await PGlite.create(inMemory ? undefined : dataDir, { extensions: { pg_trgm } }) : await createDurablePglite(dataDir, { extensions: { pg_trgm } });
     const db: Db = drizzlePglite({ client, schema });
     await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
     return {
