@@ -36,6 +36,10 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  // Open connections per process, and per client address (not applied behind a trusted proxy,
+  // whose address every connection shares): server/connection-cap.ts.
+  FLOTILLA_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(1_000_000).default(10_000),
+  FLOTILLA_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

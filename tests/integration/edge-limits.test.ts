@@ -60,7 +60,7 @@ describe("the open edge, with real sockets against a server process", () => {
   let server: ServerProcess;
   beforeAll(async () => {
     server = await spawnOperatorServer({ FLOTILLA_DATA_DIR: "memory://", FLOTILLA_ENROLLMENT_TOKEN: TOKEN });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await server?.stop();
   });
@@ -110,5 +110,60 @@ describe("the open edge, with real sockets against a server process", () => {
     expect(response).toMatch(/^HTTP\/1\.1 413 /);
     expect(sent).toBeLessThan(10 * 1024 * 1024);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+function openIdle(url: string, count: number, localAddress?: string): Promise<Array<{ socket: net.Socket; closed: boolean }>> {
+  const { hostname, port } = new URL(url);
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<{ socket: net.Socket; closed: boolean }>((resolve) => {
+          const socket = net.connect({ port: Number(port), host: hostname, localAddress });
+          const entry = { socket, closed: false };
+          socket.on("close", () => (entry.closed = true));
+          socket.on("error", () => {});
+          socket.on("connect", () => resolve(entry));
+        }),
+    ),
+  );
+}
+
+describe("connection caps, with real sockets against a server process", () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await spawnOperatorServer({ FLOTILLA_DATA_DIR: "memory://", FLOTILLA_ENROLLMENT_TOKEN: TOKEN, FLOTILLA_MAX_CONNECTIONS: "60", FLOTILLA_MAX_CONNECTIONS_PER_ADDRESS: "20" });
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("closes idle connections past the per-address cap, logs it, and /healthz still answers", { timeout: 60_000 }, async () => {
+    const held = await openIdle(server.url, 20);
+    const excess = await openIdle(server.url, 60);
+    // /healthz from the same address, while the flood is held.
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    // Other requests on an over-cap connection are refused.
+    const refusedPath = await fetch(`${server.url}/v1/graph`).then((r) => r.status, () => 0);
+    expect([0, 503]).toContain(refusedPath);
+    await expect.poll(() => excess.filter((e) => e.closed).length, { timeout: 10_000 }).toBe(60);
+    expect(held.filter((e) => e.closed).length).toBe(0);
+    expect(server.output()).toContain("connection cap reached");
+    for (const e of [...held, ...excess]) e.socket.destroy();
+  });
+
+  it("caps the total across addresses and keeps /healthz answering from another address", { timeout: 60_000 }, async () => {
+    // 127.0.0.0/8 is all loopback on Linux: three "clients" under their own cap of 20 bring the
+    // total near 60 (the test client's keep-alive connections count too).
+    const flood = [...(await openIdle(server.url, 19, "127.0.0.2")), ...(await openIdle(server.url, 18, "127.0.0.3")), ...(await openIdle(server.url, 18, "127.0.0.4"))];
+    const excess = await openIdle(server.url, 19, "127.0.0.5");
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    // At most 5 of them fit under the total; the rest are closed although their address is under its cap.
+    await expect.poll(() => excess.filter((e) => e.closed).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(14);
+    expect(flood.filter((e) => e.closed).length).toBe(0);
+    for (const e of [...flood, ...excess]) e.socket.destroy();
   });
 });
