@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR, verifyAuditChain } from "@/db/queries/audit";
 import { createApiToken } from "@/db/queries/tokens";
 import { createUser } from "@/db/queries/users";
 import { sql } from "drizzle-orm";
+import { fsyncStats } from "@/db/pglite-durable";
 import { freePort, spawnServer, waitHealthy, type ServerProcess } from "../../bench/processes";
 import { seedFlatcarStable } from "../../tests/helpers/catalog";
 import { createTempDatabase, type TempDatabase } from "./temp-database";
@@ -50,6 +51,8 @@ export interface DurabilityResult {
   /** Milliseconds from SIGKILL to the restarted server answering /healthz, per kill. */
   downtimeMs: number[];
   auditChainOk: boolean;
+  /** PGlite only: whether every probe commit fsynced its WAL before returning (power loss). */
+  commitsFsynced: boolean | null;
   lost(): boolean;
 }
 
@@ -223,6 +226,17 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
       const groups = tally(ackedGroups, await ids("groups", ackedGroups));
       const pins = tally(ackedPins, await ids("pins", ackedPins));
       const chain = await verifyAuditChain(check.db);
+      // Power loss cannot be pulled here; what makes a commit survive it can be checked: each
+      // commit must have fsynced a WAL file by the time it returns.
+      let commitsFsynced: boolean | null = null;
+      if (embedded) {
+        commitsFsynced = true;
+        for (let i = 0; i < 10; i++) {
+          const before = fsyncStats.walCalls;
+          await check.db.execute(sql`INSERT INTO groups (id, description) VALUES (${`fsync-probe-${i}`}, 'fsync probe')`);
+          if (fsyncStats.walCalls <= before) commitsFsynced = false;
+        }
+      }
       return {
         database: db0.name,
         native,
@@ -232,7 +246,8 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
         notAcked,
         downtimeMs,
         auditChainOk: chain.ok,
-        lost: () => native.missing + omaha.missing + groups.missing + pins.missing > 0 || !chain.ok,
+        commitsFsynced,
+        lost: () => native.missing + omaha.missing + groups.missing + pins.missing > 0 || !chain.ok || commitsFsynced === false,
       };
     } finally {
       await check.close();
@@ -254,5 +269,6 @@ export function formatDurability(r: DurabilityResult): string {
     `not acknowledged (refused, reset or 503 while down): ${r.notAcked}`,
     `downtime per kill: ${r.downtimeMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(", ")}`,
     `audit hash chain after the crash(es): ${r.auditChainOk ? "intact" : "BROKEN"}`,
+    ...(r.commitsFsynced === null ? [] : [`every commit fsyncs its WAL before returning: ${r.commitsFsynced ? "yes" : "NO"}`]),
   ].join("\n");
 }

@@ -39,6 +39,7 @@ describe("durability on the embedded database (PGlite)", () => {
     expect(r.native.acked + r.omaha.acked).toBeGreaterThan(20);
     expect({ native: r.native.missing, omaha: r.omaha.missing, groups: r.groups.missing, pins: r.pins.missing }).toEqual({ native: 0, omaha: 0, groups: 0, pins: 0 });
     expect(r.auditChainOk).toBe(true);
+    expect(r.commitsFsynced).toBe(true);
   });
 
   it("fsyncs the WAL before each commit returns", { timeout: 300_000 }, async () => {
