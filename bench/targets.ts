@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { lockDataDir } from "@/db/data-dir-lock";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
 import { openDatabase, type Db } from "@/db/client";
@@ -139,12 +140,18 @@ const pglite: Target = {
       stop: () => stopChecked(server),
       async countRows(filter) {
         // Same extensions as db/client.ts: the catalog references pg_trgm.
-        const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+        // Counted after the server stopped; the lock makes sure it did (db/data-dir-lock.ts).
+        const lock = lockDataDir(dataDir);
         try {
-          const res = await db.query<{ n: number }>(countSql(filter), [filter.protocol]);
-          return res.rows[0]?.n ?? 0;
+          const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+          try {
+            const res = await db.query<{ n: number }>(countSql(filter), [filter.protocol]);
+            return res.rows[0]?.n ?? 0;
+          } finally {
+            await db.close();
+          }
         } finally {
-          await db.close();
+          lock.release();
         }
       },
       async cleanup() {

@@ -11,6 +11,8 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as schema from "./schema/index";
 import { LOCK_KEYS } from "./locks";
+import { lockDataDir } from "./data-dir-lock";
+import { createDurablePglite } from "./pglite-durable";
 
 export type Schema = typeof schema;
 /** What every data-layer function takes first: the database or a transaction on it. */
@@ -38,6 +40,11 @@ export interface OpenOptions {
   /** PGlite data directory, or "memory://" for a throwaway database. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * PGlite on disk: fsync each commit before it returns (default). Off only to measure what
+   * durability costs (bench/pglite-fsync.ts).
+   */
+  durable?: boolean;
 }
 
 const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -65,13 +72,27 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
 
   const dataDir = opts.dataDir ?? "./data";
-  if (!dataDir.startsWith("memory://")) fs.mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir.startsWith("memory://") ? undefined : dataDir, {
-    extensions: { pg_trgm },
-  });
-  const db: Db = drizzlePglite({ client, schema });
-  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, kind: "pglite", close: () => client.close() };
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
+  // Before PGlite touches the files: a second opener would corrupt them (db/data-dir-lock.ts).
+  const lock = inMemory ? null : lockDataDir(dataDir);
+  try {
+    // On disk every commit is fsynced before it returns (db/pglite-durable.ts).
+    const client = inMemory || opts.durable === false ? await PGlite.create(inMemory ? undefined : dataDir, { extensions: { pg_trgm } }) : await createDurablePglite(dataDir, { extensions: { pg_trgm } });
+    const db: Db = drizzlePglite({ client, schema });
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db,
+      kind: "pglite",
+      close: async () => {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 }
 
 /** Rows of a raw `db.execute()` result; both drivers put them in `rows`. */

@@ -8,10 +8,11 @@ import type { Env } from "@/lib/config/env";
 import { logger } from "@/lib/log";
 import { AgentGate } from "./agent-gate";
 import { createAgentRouter } from "./agent-http";
+import { capConnections, isProbeOnly } from "./connection-cap";
 import { bootstrapAdmin } from "./bootstrap";
 import { EnrollmentAuth } from "./enrollment-auth";
 import { startRetentionJob } from "./history-retention";
-import { malformedPath, sendJson } from "./http-util";
+import { limitBody, malformedPath, MAX_AGENT_BODY, MAX_OPERATOR_BODY, sendJson } from "./http-util";
 import { createMetrics, routeLabel } from "./metrics";
 import { PolicyCache } from "./policy-cache";
 import { startRolloutEngine } from "./rollout-engine";
@@ -111,6 +112,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
+    // A connection past the cap is served only the health check, then closed.
+    if (isProbeOnly(req.socket) && pathname !== "/healthz") {
+      req.resume();
+      return sendJson(res, 503, { error: { code: "unavailable", message: "too many connections, retry later" } }, { connection: "close", "retry-after": "5" });
+    }
+    // Every body is held to a limit as it streams, agent and operator alike (http-util.ts).
+    const agentPath = pathname.startsWith("/v1/") || pathname.startsWith("/ignition") || pathname === "/healthz" || pathname === "/metrics";
+    if (limitBody(req, res, agentPath ? MAX_AGENT_BODY : MAX_OPERATOR_BODY)) return;
     if (agentRouter(req, res, pathname)) return;
     if (pathname.startsWith(PAYLOAD_PREFIX)) {
       servePayload(req, res, pathname, sync.mirrorDir).catch((err: unknown) => {
@@ -145,6 +154,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
   });
   server.on("clientError", answerClientError);
+  capConnections(server, { total: env.FLOTILLA_MAX_CONNECTIONS, perAddress: env.FLOTILLA_TRUST_PROXY ? null : env.FLOTILLA_MAX_CONNECTIONS_PER_ADDRESS }, log);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;

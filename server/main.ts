@@ -2,6 +2,7 @@
 import cluster from "node:cluster";
 import { env as loadEnv } from "@/lib/config/env";
 import { logger } from "@/lib/log";
+import { DataDirLockedError } from "@/db/data-dir-lock";
 
 const dev = process.argv.includes("--dev");
 // React and Next pick their build from NODE_ENV when first loaded, so set it before they are.
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Flotilla failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A refusal we explain ourselves needs no stack trace.
+  const text = err instanceof DataDirLockedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`Flotilla failed to start: ${text}\n`);
   process.exit(1);
 });

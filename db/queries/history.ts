@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { to as copyTo } from "pg-copy-streams";
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { FORMULA_TRIGGERS } from "@/lib/export/csv-safe";
 import { normalizeMachineId } from "@/lib/agent/machine-id";
 import { AppError } from "@/lib/errors";
 import { decodeHistoryCursor, encodeHistoryCursor, type HistoryCursor, type HistoryFilter as EventFilter } from "@/lib/history/query";
@@ -154,6 +155,18 @@ export async function* historyEventBatches(db: Db, f: ResolvedHistoryFilter, bat
   }
 }
 
+/**
+ * lib/export/csv-safe.ts's rule in SQL for the COPY export: a text cell starting with a formula
+ * character gets a leading single quote. A differential test holds it to `csvSafe`.
+ */
+export function csvSafeSql(value: SQLWrapper): SQL {
+  const triggers = sql.join(
+    FORMULA_TRIGGERS.map((c) => sql`${c}`),
+    sql`, `,
+  );
+  return sql`CASE WHEN left(${value}::text, 1) IN (${triggers}) THEN '''' || ${value}::text ELSE ${value}::text END`;
+}
+
 /** `$n` placeholders replaced by quoted literals: COPY takes no bind parameters. */
 function inlineParams(text: string, params: unknown[], quote: (s: string) => string): string {
   return text.replace(/\$(\d+)/g, (_m, n: string) => {
@@ -180,17 +193,17 @@ export async function historyCsvCopy(db: Db, f: ResolvedHistoryFilter): Promise<
     .select({
       id: sql`${hostReports.id}`.as("id"),
       receivedAt: iso(hostReports.receivedAt).as("receivedAt"),
-      hostId: sql`${hostReports.hostId}`.as("hostId"),
-      groupId: sql`${hostReports.groupId}`.as("groupId"),
-      channelId: sql`${hostReports.channelId}`.as("channelId"),
-      protocol: sql`${hostReports.protocol}`.as("protocol"),
-      kind: sql`${hostReports.kind}`.as("kind"),
-      change: sql`${hostReports.change}`.as("change"),
-      fromVersion: sql`${hostReports.fromVersion}`.as("fromVersion"),
-      osVersion: sql`${hostReports.osVersion}`.as("osVersion"),
-      updateState: sql`${hostReports.updateState}`.as("updateState"),
-      errorCode: sql`${hostReports.errorCode}`.as("errorCode"),
-      errorMessage: sql`${hostReports.errorMessage}`.as("errorMessage"),
+      hostId: csvSafeSql(hostReports.hostId).as("hostId"),
+      groupId: csvSafeSql(hostReports.groupId).as("groupId"),
+      channelId: csvSafeSql(hostReports.channelId).as("channelId"),
+      protocol: csvSafeSql(hostReports.protocol).as("protocol"),
+      kind: csvSafeSql(hostReports.kind).as("kind"),
+      change: csvSafeSql(hostReports.change).as("change"),
+      fromVersion: csvSafeSql(hostReports.fromVersion).as("fromVersion"),
+      osVersion: csvSafeSql(hostReports.osVersion).as("osVersion"),
+      updateState: csvSafeSql(hostReports.updateState).as("updateState"),
+      errorCode: csvSafeSql(hostReports.errorCode).as("errorCode"),
+      errorMessage: csvSafeSql(hostReports.errorMessage).as("errorMessage"),
     })
     .from(hostReports)
     .where(and(...eventConditions(f)))

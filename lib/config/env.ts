@@ -68,6 +68,10 @@ const EnvSchema = z.object({
   // claim value=role pairs, comma-separated; the highest mapped role wins; no match = no access.
   FLOTILLA_OIDC_ROLE_MAP: z.string().default(""),
   FLOTILLA_OIDC_LABEL: z.string().default("single sign-on"),
+  // Open connections per process, and per client address (not applied behind a trusted proxy,
+  // whose address every connection shares): server/connection-cap.ts.
+  FLOTILLA_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(1_000_000).default(10_000),
+  FLOTILLA_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

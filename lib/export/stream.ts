@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import { csvSafe } from "./csv-safe";
 
 export type ExportFormat = "csv" | "ndjson";
 
@@ -75,5 +76,6 @@ function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+  // Text may come from agents or operators: never a formula (lib/export/csv-safe.ts).
+  return typeof v === "string" ? csvSafe(v) : String(v);
 }

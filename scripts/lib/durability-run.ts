@@ -1,6 +1,8 @@
 // Crash durability: agents and operators keep working while the server is killed with
 // SIGKILL and restarted; afterwards every acknowledged report and operator change must be
 // in the database. Used by `npm run durability` and tests/integration/durability.test.ts.
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase, rowsOf } from "@/db/client";
@@ -8,6 +10,7 @@ import { SYSTEM_ACTOR, verifyAuditChain } from "@/db/queries/audit";
 import { createApiToken } from "@/db/queries/tokens";
 import { createUser } from "@/db/queries/users";
 import { sql } from "drizzle-orm";
+import { fsyncStats } from "@/db/pglite-durable";
 import { freePort, spawnServer, waitHealthy, type ServerProcess } from "../../bench/processes";
 import { seedFlatcarStable } from "../../tests/helpers/catalog";
 import { createTempDatabase, type TempDatabase } from "./temp-database";
@@ -16,6 +19,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const TOKEN = "durability-enrollment-token-0123456789";
 
 export interface DurabilityOptions {
+  /** Which database the server runs on: a temporary Postgres database, or PGlite in a temp dir. */
+  database?: "postgres" | "pglite";
   /** A Postgres URL whose server the run creates (and drops) its database on. */
   adminUrl: string;
   hosts: number;
@@ -46,6 +51,8 @@ export interface DurabilityResult {
   /** Milliseconds from SIGKILL to the restarted server answering /healthz, per kill. */
   downtimeMs: number[];
   auditChainOk: boolean;
+  /** PGlite only: whether every probe commit fsynced its WAL before returning (power loss). */
+  commitsFsynced: boolean | null;
   lost(): boolean;
 }
 
@@ -82,13 +89,18 @@ async function post(url: string, body: string, headers: Record<string, string>):
   }
 }
 
-function startServer(port: number, databaseUrl: string): ServerProcess {
+/** Where the server keeps its data: a Postgres URL, or a PGlite data directory. */
+type Target = { url: string } | { dataDir: string };
+
+function startServer(port: number, target: Target): ServerProcess {
+  const { DATABASE_URL: _inherited, ...inherited } = process.env;
+  const db = "url" in target ? { DATABASE_URL: target.url } : { FLOTILLA_DATA_DIR: target.dataDir };
   return spawnServer({
     name: "flotilla",
     cwd: ROOT,
     // The real server process; the operator API is served from its route modules (no UI build needed).
     nodeArgs: ["--import", "tsx", "tests/helpers/operator-server-main.ts"],
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: "warn" },
+    env: { ...inherited, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...db, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: "warn" },
     port,
   });
 }
@@ -102,13 +114,20 @@ function killHard(server: ServerProcess): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDurability(opts: DurabilityOptions): Promise<DurabilityResult> {
-  const db0: TempDatabase = await createTempDatabase(opts.adminUrl, "flotilla_durability");
+  const embedded = opts.database === "pglite";
+  const tmp = embedded ? fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-durability-")) : null;
+  const db0: TempDatabase = tmp
+    ? { name: `PGlite ${path.join(tmp, "data")}`, url: "", drop: async () => fs.rmSync(tmp, { recursive: true, force: true }) }
+    : await createTempDatabase(opts.adminUrl, "flotilla_durability");
+  const target: Target = tmp ? { dataDir: path.join(tmp, "data") } : { url: db0.url };
+  const open = () => openDatabase("url" in target ? { url: target.url, poolSize: 2 } : { dataDir: target.dataDir });
   let server: ServerProcess | undefined;
   try {
     opts.log(`database ${db0.name}; ${opts.hosts} hosts, ${opts.concurrency} agents in flight, ${opts.kills} kill(s)`);
     let apiToken: string;
     {
-      const seed = await openDatabase({ url: db0.url, poolSize: 2 });
+      // On PGlite this process holds the directory until close(), then the server takes it.
+      const seed = await open();
       try {
         // Releases 3975.2.2 and 4081.2.0 on `stable`: Omaha hosts are offered one, pins name one.
         await seedFlatcarStable(seed.db);
@@ -119,7 +138,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
       }
     }
     const port = await freePort();
-    server = startServer(port, db0.url);
+    server = startServer(port, target);
     await waitHealthy(server);
     const base = server.url;
 
@@ -172,7 +191,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
       await killHard(server);
       const killedAt = Date.now();
       opts.log(`kill -9 after ${before} acknowledged reports, ${ackedGroups.size + ackedPins.size} operator changes`);
-      server = startServer(port, db0.url);
+      server = startServer(port, target);
       await waitHealthy(server);
       downtimeMs.push(Date.now() - killedAt);
       opts.log(`restarted: answering again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
@@ -183,7 +202,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
     // A clean stop: nothing acknowledged may depend on it, but it frees the pool.
     await server.stop(20_000);
 
-    const check = await openDatabase({ url: db0.url, poolSize: 2 });
+    const check = await open();
     try {
       const markers = async (protocol: "native" | "omaha") => {
         const column = protocol === "native" ? sql`detail->>'deploymentId'` : sql`trim(both '{}' from detail->>'bootId')`;
@@ -207,6 +226,17 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
       const groups = tally(ackedGroups, await ids("groups", ackedGroups));
       const pins = tally(ackedPins, await ids("pins", ackedPins));
       const chain = await verifyAuditChain(check.db);
+      // Power loss cannot be pulled here; what makes a commit survive it can be checked: each
+      // commit must have fsynced a WAL file by the time it returns.
+      let commitsFsynced: boolean | null = null;
+      if (embedded) {
+        commitsFsynced = true;
+        for (let i = 0; i < 10; i++) {
+          const before = fsyncStats.walCalls;
+          await check.db.execute(sql`INSERT INTO groups (id, description) VALUES (${`fsync-probe-${i}`}, 'fsync probe')`);
+          if (fsyncStats.walCalls <= before) commitsFsynced = false;
+        }
+      }
       return {
         database: db0.name,
         native,
@@ -216,7 +246,8 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
         notAcked,
         downtimeMs,
         auditChainOk: chain.ok,
-        lost: () => native.missing + omaha.missing + groups.missing + pins.missing > 0 || !chain.ok,
+        commitsFsynced,
+        lost: () => native.missing + omaha.missing + groups.missing + pins.missing > 0 || !chain.ok || commitsFsynced === false,
       };
     } finally {
       await check.close();
@@ -238,5 +269,6 @@ export function formatDurability(r: DurabilityResult): string {
     `not acknowledged (refused, reset or 503 while down): ${r.notAcked}`,
     `downtime per kill: ${r.downtimeMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(", ")}`,
     `audit hash chain after the crash(es): ${r.auditChainOk ? "intact" : "BROKEN"}`,
+    ...(r.commitsFsynced === null ? [] : [`every commit fsyncs its WAL before returning: ${r.commitsFsynced ? "yes" : "NO"}`]),
   ].join("\n");
 }

@@ -34,7 +34,7 @@ function spawnServerScript(args: string[], env: Record<string, string>): Promise
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`server did not start (LOG_LEVEL must be info or lower):\n${out}`));
-    }, 60_000);
+    }, 150_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const m = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"Flotilla listening"/.exec(out);

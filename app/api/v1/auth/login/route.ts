@@ -26,19 +26,19 @@ export async function POST(req: NextRequest) {
     if (!parsed.success) throw validationError(parsed.error);
     const { email, password } = parsed.data;
     const db = await getDb();
-    const locked = await signInLockedFor(db, email);
+    const clientAddr = clientAddrOf(req);
+    const locked = await signInLockedFor(db, email, clientAddr);
     if (locked > 0) return tooMany(locked);
     const user = await findUserByEmail(db, email);
     if (!user) await burnPasswordCheck(password);
     const ok = user !== undefined && user.disabledAt === null && (await verifyPassword(user.passwordHash, password));
     if (!user || !ok) {
-      // Counted per e-mail in the database, so every process sees the same failures.
-      const lockedNow = await recordSignInFailure(db, email);
+      // Counted per e-mail and address in the database, so every process sees the same failures.
+      const lockedNow = await recordSignInFailure(db, email, clientAddr);
       if (lockedNow > 0) return tooMany(lockedNow);
       throw new AppError("unauthorized", "wrong e-mail or password");
     }
-    await clearSignInFailures(db, email);
-    const clientAddr = clientAddrOf(req);
+    await clearSignInFailures(db, email, clientAddr);
     const ttlMs = env().FLOTILLA_SESSION_TTL_HOURS * 3600_000;
     const session = await db.transaction(async (tx) => {
       const s = await createSession(tx, user.id, ttlMs, { clientAddr, userAgent: req.headers.get("user-agent") });
