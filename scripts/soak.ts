@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       name: "flotilla",
       cwd: ROOT,
       nodeArgs: [...SERVER_NODE_FLAGS, "--import", "tsx", "server/main.ts", "--no-ui"],
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: database.url, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? "warn" },
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: database.url, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? "warn", FLOTILLA_AGENT_NEW_HOSTS_PER_MINUTE: "1000000" },
       port,
     });
     await waitHealthy(server);

@@ -77,6 +77,7 @@ export const API_RESOURCES = [
   "auth",
   "channels",
   "enrollment-tokens",
+  "fleet-policy",
   "fleetlock",
   "groups",
   "history",
@@ -86,10 +87,13 @@ export const API_RESOURCES = [
   "openapi.json",
   "overview",
   "pins",
+  "preview",
   "releases",
   "rollouts",
   "setup",
+  "sync-sources",
   "users",
+  "webhooks",
 ] as const;
 const API_LABELS = new Set<string>(API_RESOURCES);
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { rowsOf, type Db } from "../client";
 import { channels, releases } from "../schema/fleet";
 import { releaseChannels } from "../schema/catalog";
 import { appendAudit, type Actor } from "./audit";
@@ -242,6 +242,14 @@ export async function editRelease(db: Db, actor: Actor, id: string, input: Relea
     if (input.ociPullspec && before.osFamily !== "fcos") throw new AppError("bad_request", "invalid request: ociPullspec: only Fedora CoreOS releases have an OCI image pullspec", [{ path: "ociPullspec", message: "only for Fedora CoreOS releases" }]);
     if (!input.ociPullspec && !before.ostreeChecksum && before.osFamily === "fcos") throw new AppError("bad_request", "invalid request: ociPullspec: the release has no OSTree checksum, so it needs its image pullspec", [{ path: "ociPullspec", message: "required: no OSTree checksum" }]);
     await checkPullspecUnused(tx, input.ociPullspec, "", id);
+    // Changing what image hosts deploy while the release is being offered would reach hosts
+    // outside any approval (lib/approvals/change-gate.ts): only before a channel targets it.
+    if ((input.ociPullspec ?? null) !== before.ociPullspec) {
+      const offered = rowsOf<{ n: number }>(
+        await tx.execute(sql`SELECT (SELECT count(*) FROM channels WHERE target_release_id = ${id})::int + (SELECT count(*) FROM rollouts WHERE release_id = ${id} AND status IN ('awaiting_approval', 'running', 'paused'))::int AS n`),
+      );
+      if ((offered[0]?.n ?? 0) > 0) throw new AppError("conflict", `${before.version} (${before.arch}) is a channel's target or in a live rollout; change its image before targeting it`);
+    }
     const [after] = await tx.update(releases).set({ ociPullspec: input.ociPullspec }).where(eq(releases.id, id)).returning();
     await appendAudit(tx, actor, {
       action: "release.edit",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NewReleaseSchema } from "../operator/release-schemas";
 import { DEMO_EXTENSIONS, demoFlatcarRelease } from "../simulator/demo-catalog";
-import { parseOmahaResponse } from "../simulator/omaha-host";
+import { FLATCAR_APP_ID, parseOmahaResponse } from "../simulator/omaha-host";
 import { buildOmahaResponse } from "./response";
 
 const sha1 = Buffer.alloc(20, 1).toString("base64");
@@ -17,7 +17,8 @@ describe("Flatcar extension packages in the Omaha manifest", () => {
     sha256Base64: sha256,
     extensions: [{ name: "oem-azure.gz", sizeBytes: 4096, sha1Base64: sha1, sha256Base64: sha256 }],
   };
-  const xml = buildOmahaResponse([{ appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", status: "ok", ping: true, updateCheck: true, eventCount: 0, offer }]);
+  // Answered under the appid exactly as the simulated update_engine sends it (braces included).
+  const xml = buildOmahaResponse([{ appId: FLATCAR_APP_ID, status: "ok", ping: true, updateCheck: true, eventCount: 0, offer }]);
 
   it("lists each after the required main package, as Nebraska's addPackageToManifest does (hash, hash_sha256, size)", () => {
     expect(xml).toContain(
@@ -26,7 +27,7 @@ describe("Flatcar extension packages in the Omaha manifest", () => {
   });
 
   it("leaves what update_engine installs unchanged: the simulated host still takes the first package, and sees the extensions", () => {
-    expect(parseOmahaResponse(xml, true)).toEqual({ kind: "update", version: "4152.2.0", extensions: ["oem-azure.gz"] });
+    expect(parseOmahaResponse(xml, true)).toEqual({ kind: "update", version: "4152.2.0", codebase: offer.codebase, extensions: ["oem-azure.gz"] });
     expect(parseOmahaResponse(xml.replace(/ hash_sha256="[^"]*"/, ""), true).kind).toBe("invalid");
   });
 
@@ -44,8 +45,8 @@ describe("Flatcar extension packages in the Omaha manifest", () => {
     const r = demoFlatcarRelease("4152.2.0", "arm64");
     expect(NewReleaseSchema.safeParse(r).success).toBe(true);
     const answer = buildOmahaResponse([
-      { appId: "e96281a6-d1af-4bde-9a0a-97b76e56dc57", status: "ok", ping: true, updateCheck: true, eventCount: 0, offer: { version: r.version, codebase: r.payloadUrl!, packageName: r.payloadName!, sizeBytes: r.sizeBytes!, sha1Base64: r.sha1Base64!, sha256Base64: r.sha256Base64!, extensions: r.extensionPayloads } },
+      { appId: FLATCAR_APP_ID, status: "ok", ping: true, updateCheck: true, eventCount: 0, offer: { version: r.version, codebase: r.payloadUrl!, packageName: r.payloadName!, sizeBytes: r.sizeBytes!, sha1Base64: r.sha1Base64!, sha256Base64: r.sha256Base64!, extensions: r.extensionPayloads } },
     ]);
-    expect(parseOmahaResponse(answer, true)).toEqual({ kind: "update", version: "4152.2.0", extensions: [...DEMO_EXTENSIONS] });
+    expect(parseOmahaResponse(answer, true)).toEqual({ kind: "update", version: "4152.2.0", codebase: r.payloadUrl, extensions: [...DEMO_EXTENSIONS] });
   });
 });

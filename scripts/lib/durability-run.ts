@@ -100,7 +100,7 @@ function startServer(port: number, target: Target): ServerProcess {
     cwd: ROOT,
     // The real server process; the operator API is served from its route modules (no UI build needed).
     nodeArgs: ["--import", "tsx", "tests/helpers/operator-server-main.ts"],
-    env: { ...inherited, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...db, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: "warn" },
+    env: { ...inherited, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...db, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: "warn", FLOTILLA_AGENT_NEW_HOSTS_PER_MINUTE: "1000000" },
     port,
   });
 }

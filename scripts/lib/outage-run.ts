@@ -90,14 +90,16 @@ export async function runOutage(opts: OutageOptions): Promise<OutageResult> {
       name: "flotilla",
       cwd: ROOT,
       nodeArgs: ["--import", "tsx", "tests/helpers/operator-server-main.ts"],
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: pg.url, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: "error" },
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: pg.url, FLOTILLA_ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: "error", FLOTILLA_AGENT_NEW_HOSTS_PER_MINUTE: "1000000" },
       port,
     });
     await waitHealthy(server);
     const base = server.url;
 
     const request = (kind: OutageKind, i: number): [string, RequestInit] => {
-      const id = machineId(i % 500);
+      // One host speaks one protocol, as real hosts do: a host enrolled with a token (native)
+      // is refused on the open protocols by design (ARCHITECTURE.md, trust model).
+      const id = machineId(OUTAGE_KINDS.indexOf(kind) * 1000 + (i % 500));
       switch (kind) {
         case "native":
           return [`${base}/v1/agent/report`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ machineId: id, os: { family: "flatcar", version: "3975.2.2", arch: "amd64" }, state: "idle" }) }];

@@ -5,13 +5,12 @@ import { SYSTEM_ACTOR } from "@/db/queries/audit";
 import { createGroup } from "@/db/queries/groups";
 import { createAssignment, saveConfigVersion } from "@/db/queries/ignition";
 import { openSlots } from "@/db/queries/update-slots";
-import { createApiToken } from "@/db/queries/tokens";
 import { createUser } from "@/db/queries/users";
 import { DEFAULT_GROUP_POLICY } from "@/lib/rollout/policy-schema";
 import { seedFlatcarStable } from "../helpers/catalog";
 import { testDatabases } from "../helpers/databases";
 import { fleetLockStorm } from "../helpers/fleetlock-storm";
-import { createRoleUsers, type RoleUser } from "../helpers/operators";
+import { createRoleUsers, signIn, type RoleUser } from "../helpers/operators";
 import { spawnOperatorServer, type ServerProcess } from "../helpers/processes";
 import { startRoundRobinProxy, type RoundRobinProxy } from "../helpers/round-robin-proxy";
 
@@ -30,7 +29,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two processes on one Postgres beh
   let procs: ServerProcess[] = [];
   let proxy: RoundRobinProxy;
   let users: Record<"viewer" | "operator" | "approver" | "admin", RoleUser>;
-  let approver2: string;
   let background: Promise<void>;
   let loading = true;
   let backgroundAcked = 0;
@@ -41,8 +39,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two processes on one Postgres beh
   beforeAll(async () => {
     database = await pg!.open();
     users = await createRoleUsers(database.db, "mp");
-    const second = await createUser(database.db, SYSTEM_ACTOR, { email: "approver-2@example.com", name: "Second approver", password: "approver-2-password", role: "approver" });
-    approver2 = (await createApiToken(database.db, SYSTEM_ACTOR, { name: "approver-2", userId: second.id, expiresAt: null })).token;
+    await createUser(database.db, SYSTEM_ACTOR, { email: "approver-2@example.com", name: "Second approver", password: "approver-2-password", role: "approver" });
     await seedFlatcarStable(database.db);
     await createGroup(database.db, SYSTEM_ACTOR, { id: "stable", description: "", channelId: "stable" });
     await createGroup(database.db, SYSTEM_ACTOR, { id: "edge", description: "", channelId: null });
@@ -95,6 +92,13 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two processes on one Postgres beh
   });
 
   it("approvals: the requester cannot approve through either process, and one approval applies once", async () => {
+    const sessions = {
+      admin: (await signIn(proxy.url, users.admin.email, users.admin.password)).cookie,
+      approver: (await signIn(proxy.url, users.approver.email, users.approver.password)).cookie,
+      approver2: (await signIn(proxy.url, "approver-2@example.com", "approver-2-password")).cookie,
+    };
+    const vote = (cookie: string, requestId: string, comment: string, base: string) =>
+      fetch(`${base}/api/v1/approvals/${requestId}/approve`, { method: "POST", headers: { cookie, origin: base, "content-type": "application/json" }, body: JSON.stringify({ comment }) });
     expect((await api(users.operator.token, "PATCH", "/api/v1/groups/edge", { requiresApproval: true, approvalsRequired: 1 })).status).toBe(200);
     for (let round = 1; round <= 4; round++) {
       if (round > 1) {
@@ -106,14 +110,16 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two processes on one Postgres beh
       const { requestId } = (await published.json()) as { requestId: string };
       // The admin who asked may approve in general, but not this request, on either process.
       for (const p of procs) {
-        const own = await api(users.admin.token, "POST", `/api/v1/approvals/${requestId}/approve`, { comment: "mine" }, p.url);
+        const own = await vote(sessions.admin, requestId, "mine", p.url);
         expect(own.status).toBe(403);
+        expect(((await own.json()) as { error: { message: string } }).error.message).toMatch(/you requested this change/);
       }
       // Two approvers and a double vote race on both processes: exactly one approval lands.
+      // A vote is a person's act: each votes from a signed-in session (API tokens cannot vote).
       const votes = await Promise.all([
-        api(users.approver.token, "POST", `/api/v1/approvals/${requestId}/approve`, { comment: "ok" }, procs[0]!.url),
-        api(approver2, "POST", `/api/v1/approvals/${requestId}/approve`, { comment: "ok" }, procs[1]!.url),
-        api(users.approver.token, "POST", `/api/v1/approvals/${requestId}/approve`, { comment: "again" }, procs[1]!.url),
+        vote(sessions.approver, requestId, "ok", procs[0]!.url),
+        vote(sessions.approver2, requestId, "ok", procs[1]!.url),
+        vote(sessions.approver, requestId, "again", procs[1]!.url),
       ]);
       const statuses = votes.map((v) => v.status).sort();
       expect(statuses, `round ${round}`).toEqual([200, 409, 409]);

@@ -110,7 +110,7 @@ describe.each(testDatabases())("single sign-on through a real OpenID provider on
   it("refuses a replayed or unknown callback, and never takes over a local account with the same e-mail", async () => {
     const replay = await fetch(`${FLOTILLA}/api/v1/auth/oidc/callback?code=abc&state=def`, { redirect: "manual", headers: { cookie: "flotilla_oidc=made-up" } });
     expect(replay.status).toBe(303);
-    expect(new URL(replay.headers.get("location")!).searchParams.get("sso_error")).toMatch(/took too long or was already used/);
+    expect(new URL(replay.headers.get("location")!, FLOTILLA).searchParams.get("sso_error")).toMatch(/took too long or was already used/);
 
     // The break-glass admin is a local account; an SSO identity with that e-mail is refused.
     const local = ctx.users.admin.email;

@@ -85,7 +85,14 @@ describe("secrets stay out of viewer answers and the log", () => {
         body: JSON.stringify({ machineId: HOST, os: { family: "flatcar", version: "4081.2.0", arch: "amd64" }, state: "idle" }),
       });
     }
-    expect((await fetch(`${server.url}/ignition?uuid=${HOST}`)).status).toBe(200);
+    // A config holding secrets is served only through its assignment's capability URL, never by
+    // selectors; the capability token is a secret itself and must stay out of the log too.
+    expect((await fetch(`${server.url}/ignition?uuid=${HOST}`)).status).toBe(404);
+    const assignments = JSON.parse((await call("GET", "/api/v1/ignition/assignments", headers)).text) as { items: Array<{ name: string; token?: string }> };
+    const capability = assignments.items.find((a) => a.name === "all")?.token;
+    expect(capability).toBeTruthy();
+    secrets.push(capability!);
+    expect((await fetch(`${server.url}/ignition/a/${capability}`)).status).toBe(200);
     // Refused requests that carry secrets in headers and bodies.
     await call("GET", "/api/v1/users", { token: viewerToken });
     await call("POST", "/api/v1/users", { token: viewerToken, body: { email: "x@example.com", name: "x", password: ADMIN.password, role: "admin" } });

@@ -1,4 +1,4 @@
-import type { NextRequest } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { oidcClientFor, type OidcClient } from "@/lib/auth/oidc-client";
 import { env } from "@/lib/config/env";
 
@@ -19,6 +19,14 @@ export function configuredOidc(): OidcClient | null {
         }
       : null,
   );
+}
+
+/**
+ * A redirect within this server: a relative Location (RFC 9110 allows it), so it is right behind
+ * any proxy whatever Host the request carried.
+ */
+export function redirectHere(path: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { location: path } });
 }
 
 /** This server as the browser reaches it: the public URL when configured. */

@@ -7,10 +7,10 @@ import { logger } from "@/lib/log";
 import { SESSION_COOKIE } from "../../../_lib/auth";
 import { clientAddrOf, toResponse } from "../../../_lib/handler";
 import { sessionCookieOptions } from "../../../_lib/cookies";
-import { configuredOidc, OIDC_COOKIE_PATH, OIDC_FLOW_COOKIE, publicUrl, redirectUriOf } from "../_lib/oidc";
+import { configuredOidc, OIDC_COOKIE_PATH, OIDC_FLOW_COOKIE, redirectHere, redirectUriOf } from "../_lib/oidc";
 
 function backToLogin(req: NextRequest, message: string): NextResponse {
-  const res = NextResponse.redirect(publicUrl(req, `/login?sso_error=${encodeURIComponent(message)}`), 303);
+  const res = redirectHere(`/login?sso_error=${encodeURIComponent(message)}`);
   res.cookies.set(OIDC_FLOW_COOKIE, "", { path: OIDC_COOKIE_PATH, maxAge: 0 });
   return res;
 }
@@ -34,7 +34,7 @@ export async function GET(req: NextRequest) {
       ttlMs: env().FLOTILLA_SESSION_TTL_HOURS * 3600_000,
     });
     if (!result.ok) return backToLogin(req, result.message);
-    const res = NextResponse.redirect(publicUrl(req, flow.returnTo), 303);
+    const res = redirectHere(flow.returnTo);
     res.cookies.set(SESSION_COOKIE, result.session.token, sessionCookieOptions(req, result.session.expiresAt));
     res.cookies.set(OIDC_FLOW_COOKIE, "", { path: OIDC_COOKIE_PATH, maxAge: 0 });
     return res;

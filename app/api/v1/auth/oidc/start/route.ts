@@ -5,7 +5,7 @@ import { OidcLoginError, safeReturnPath } from "@/lib/auth/oidc-client";
 import { AppError } from "@/lib/errors";
 import { toResponse } from "../../../_lib/handler";
 import { sessionCookieOptions } from "../../../_lib/cookies";
-import { configuredOidc, OIDC_COOKIE_PATH, OIDC_FLOW_COOKIE, publicUrl, redirectUriOf } from "../_lib/oidc";
+import { configuredOidc, OIDC_COOKIE_PATH, OIDC_FLOW_COOKIE, redirectHere, redirectUriOf } from "../_lib/oidc";
 
 /** Sends the browser to the identity provider (authorization code + PKCE). */
 export async function GET(req: NextRequest) {
@@ -19,7 +19,7 @@ export async function GET(req: NextRequest) {
     res.cookies.set(OIDC_FLOW_COOKIE, cookie, { ...sessionCookieOptions(req, new Date(Date.now() + 10 * 60_000)), path: OIDC_COOKIE_PATH });
     return res;
   } catch (err) {
-    if (err instanceof OidcLoginError) return NextResponse.redirect(publicUrl(req, `/login?sso_error=${encodeURIComponent(err.message)}`), 303);
+    if (err instanceof OidcLoginError) return redirectHere(`/login?sso_error=${encodeURIComponent(err.message)}`);
     return toResponse(err);
   }
 }
