@@ -2,6 +2,12 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 import tseslint from "typescript-eslint";
 
+// Domain logic stays framework-free (ARCHITECTURE.md): no Next, React or database imports.
+const LIB_PATTERNS = [
+  { group: ["next", "next/*", "react", "react-dom", "@tanstack/*"], message: "lib/ is framework-free" },
+  { group: ["drizzle-orm", "drizzle-orm/*", "pg", "@electric-sql/*", "@/db/*", "../db/*", "../../db/*"], message: "lib/ does not touch the database" },
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -31,10 +37,7 @@ const config = [
       "no-restricted-imports": [
         "error",
         {
-          patterns: [
-            { group: ["next", "next/*", "react", "react-dom", "@tanstack/*"], message: "lib/ is framework-free" },
-            { group: ["drizzle-orm", "drizzle-orm/*", "pg", "@electric-sql/*", "@/db/*", "../db/*", "../../db/*"], message: "lib/ does not touch the database" },
-          ],
+          patterns: LIB_PATTERNS,
         },
       ],
     },
@@ -47,8 +50,7 @@ const config = [
         "error",
         {
           patterns: [
-            { group: ["next", "next/*", "react", "react-dom", "@tanstack/*"], message: "lib/ is framework-free" },
-            { group: ["drizzle-orm", "drizzle-orm/*", "pg", "@electric-sql/*", "@/db/*", "../db/*", "../../db/*"], message: "lib/ does not touch the database" },
+            ...LIB_PATTERNS,
             { group: ["@/lib/omaha/*", "@/lib/cincinnati/*", "@/lib/fleetlock/*", "../omaha/*", "../cincinnati/*", "../fleetlock/*"], message: "the update core does not depend on a protocol codec" },
           ],
         },
