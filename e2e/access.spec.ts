@@ -16,8 +16,9 @@ test("a viewer cannot reach admin pages and gets 403 on mutations", async ({ pag
 
   // Every mutation the operator API documents answers 403 to a viewer's session.
   const doc = (await (await page.request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
-  // Sign-in and setup are open; validation is a POST that changes nothing (any reader may use it).
-  const open = new Set(["/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/setup", "/api/v1/ignition/validate"]);
+  // Sign-in and setup are open; validation and the blast-radius preview are POSTs that change
+  // nothing (any reader may use them).
+  const open = new Set(["/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/setup", "/api/v1/ignition/validate", "/api/v1/preview"]);
   let checked = 0;
   for (const [path, methods] of Object.entries(doc.paths)) {
     if (!path.startsWith("/api/v1/") || open.has(path)) continue;
